@@ -1,0 +1,72 @@
+package tango
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+)
+
+// redacted is what every secret prints as.
+const redacted = "[REDACTED]"
+
+// Secret holds a value that must never reach a log, an error message or a terminal:
+// an API key, a client secret, a token, a card number, a PIN, a redemption URL.
+//
+// Every way of printing a Secret gives "[REDACTED]": String, GoString, every fmt verb,
+// slog (through LogValue) and json.Marshal. The value itself is read with [Secret.Reveal],
+// so that the one place that needs it is easy to find in review.
+//
+// The value sits behind a pointer, so that even a struct which keeps a Secret in an
+// unexported field (where fmt cannot call its methods) prints an address, not the value.
+// The zero Secret is empty.
+type Secret struct {
+	v *string
+}
+
+// NewSecret wraps s so that it prints as "[REDACTED]".
+func NewSecret(s string) Secret {
+	return Secret{v: &s}
+}
+
+// Reveal returns the secret value. Call it only where the value must leave the
+// program (on the wire, into an encrypted store, onto the recipient's screen).
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
+
+// String returns "[REDACTED]".
+func (s Secret) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the value too.
+func (s Secret) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every verb, %x and %q included.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON writes "[REDACTED]": a Secret never leaves through encoding/json by
+// accident. Code that must send the value builds its wire form with Reveal.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
+
+// UnmarshalJSON reads a JSON string (or null) into the secret, so that response
+// models can hold credentials Tango sends.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	var v *string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("tango: secret must be a JSON string: %w", err)
+	}
+	if v == nil {
+		*s = Secret{}
+		return nil
+	}
+	*s = NewSecret(*v)
+	return nil
+}
