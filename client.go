@@ -1,0 +1,226 @@
+package tango
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Client talks to one Tango environment with one set of credentials. It is safe for
+// concurrent use; several clients (sandbox and production, several platforms) can
+// live side by side in one process, since the package keeps no shared state.
+//
+// Call Close when done with a client that uses OAuth2, so that a background token
+// refresh does not outlive it.
+type Client struct {
+	env            Environment
+	baseURL        string // APIBaseURL without a trailing slash
+	host           string // for the after-the-fact chain check
+	hc             *http.Client
+	postCheck      bool // the transport is the caller's; check chains ourselves
+	roots          *x509.CertPool
+	auth           authenticator
+	policy         RetryPolicy
+	budget         *retryBudget
+	attemptTimeout time.Duration
+	logger         *slog.Logger
+	clock          Clock
+	userAgent      string
+	maxBody        int64
+	headers        http.Header
+	accountGuard   AccountGuard
+}
+
+// AccountGuard vets every call that names a customer or account before it is sent.
+// Platforms that act for many customers use it to make sure a request on behalf of
+// one customer can never touch another's account ("prevent ACC1 from ordering on
+// ACC2", Tango's guide). Returning an error stops the call; nothing is sent.
+type AccountGuard func(ctx context.Context, customerIdentifier, accountIdentifier string) error
+
+// WithAccountGuard installs guard on every call that names a customer or account.
+func WithAccountGuard(guard AccountGuard) Option {
+	return func(c *config) error {
+		if guard == nil {
+			return errors.New("tango: WithAccountGuard: nil guard")
+		}
+		c.accountGuard = guard
+		return nil
+	}
+}
+
+// NewClient returns a client for env that authenticates with auth.
+//
+// env must be Sandbox, Production or a complete custom Environment: the zero value is
+// an error, so a forgotten setting never falls back to production. URLs must be
+// https, except on loopback hosts (for fake servers). Options are applied in order
+// and each one checks its input.
+func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
+	if env == (Environment{}) {
+		return nil, errors.New("tango: NewClient: the Environment is empty; use tango.Sandbox, tango.Production or a complete tango.Environment")
+	}
+	base, err := checkEnvURL("APIBaseURL", env.APIBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if env.TokenURL != "" {
+		if _, err := checkEnvURL("TokenURL", env.TokenURL); err != nil {
+			return nil, err
+		}
+	}
+	if auth == nil {
+		return nil, errors.New("tango: NewClient: nil Auth; use tango.BasicAuth or tango.OAuth2")
+	}
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("tango: NewClient: nil Option")
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	roots := cfg.roots
+	if roots == nil {
+		roots = RootCAs()
+	}
+	var baseRT http.RoundTripper
+	var timeout time.Duration
+	if cfg.httpClient != nil {
+		baseRT, timeout = cfg.httpClient.Transport, cfg.httpClient.Timeout
+		if baseRT == nil {
+			baseRT = http.DefaultTransport
+		}
+	}
+	rt, postCheck, err := pinnedTransport(baseRT, roots)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{
+		Transport: rt,
+		Timeout:   timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // Tango never redirects; a 3xx is reported, not followed
+		},
+	}
+	ua := "tango-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")
+	if cfg.userAgentApp != "" {
+		ua += " " + cfg.userAgentApp
+	}
+	c := &Client{
+		env:            env,
+		baseURL:        strings.TrimSuffix(base.String(), "/"),
+		host:           base.Hostname(),
+		hc:             hc,
+		postCheck:      postCheck,
+		roots:          roots,
+		policy:         cfg.retry,
+		budget:         newRetryBudget(cfg.retry),
+		attemptTimeout: cfg.attemptTimeout,
+		logger:         cfg.logger,
+		clock:          cfg.clock,
+		userAgent:      ua,
+		maxBody:        cfg.maxBody,
+		headers:        cfg.headers,
+		accountGuard:   cfg.accountGuard,
+	}
+	c.auth, err = auth.bind(authDeps{env: env, httpClient: hc, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkEnvURL parses an Environment URL and refuses what could leak credentials:
+// plain http to anything but loopback, user info, query strings.
+func checkEnvURL(field, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("tango: Environment.%s %q is not an absolute http(s) URL", field, raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("tango: Environment.%s must not carry user info, a query or a fragment", field)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("tango: Environment.%s uses plain http on %s; only loopback hosts may skip TLS", field, u.Hostname())
+	}
+	return u, nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Environment returns the environment the client talks to.
+func (c *Client) Environment() Environment { return c.env }
+
+// String names the client's environment; it never shows credentials.
+func (c *Client) String() string { return "tango.Client(" + c.env.String() + ")" }
+
+// GoString hides the client's internals (and credentials) from %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Close stops background work (a token refresh in progress) and closes idle
+// connections. The client must not be used afterwards.
+func (c *Client) Close() error {
+	c.auth.close()
+	c.hc.CloseIdleConnections()
+	return nil
+}
+
+// Response describes the HTTP answer behind a successful call.
+type Response struct {
+	// StatusCode is the HTTP status (200 and 201 differ for orders: see Order.Replayed).
+	StatusCode int
+	// Header is the response header.
+	Header http.Header
+	// RequestID is Tango's X-REQUEST-ID, to quote to Tango's support.
+	RequestID string
+	// Attempts is how many attempts the call took.
+	Attempts int
+}
+
+// Do calls an endpoint the SDK has no method for yet (async orders, webhooks).
+// path is relative to the environment's API root ("/webhooks"; escape path
+// parameters with url.PathEscape); query may be nil; body, if not nil, is sent as
+// JSON; out, if not nil, receives the decoded JSON answer.
+//
+// GET and HEAD are retried like every read. Any other method is treated as a write
+// that is retried only when Tango certainly did nothing (the request never left, or
+// a 429); when its fate is unknown the error is an *OutcomeUnknownError.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) (*Response, error) {
+	mode := retryUnsafe
+	if method == http.MethodGet || method == http.MethodHead {
+		mode = retryRead
+	}
+	if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") || hasDotSegment(path) {
+		return nil, fmt.Errorf("tango: Do: path %q must start with / and carry no query, fragment or dot segment", path)
+	}
+	req, err := newRequest(method, path, query, body, mode)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(ctx, req, out)
+}
+
+// hasDotSegment reports a "." or ".." segment, which would step outside the API root.
+func hasDotSegment(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if u, err := url.PathUnescape(seg); err != nil || u == "." || u == ".." {
+			return true
+		}
+	}
+	return false
+}

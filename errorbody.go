@@ -1,0 +1,71 @@
+package tango
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode"
+)
+
+// excerptLen is how much of a non-JSON error body an error keeps.
+const excerptLen = 200
+
+// errorInfo is Tango's error body ("ErrorInfo"); the smaller ErrorDTO some customer
+// endpoints send decodes into it too.
+type errorInfo struct {
+	RequestID string       `json:"requestId"`
+	Path      string       `json:"path"`
+	I18nKey   string       `json:"i18nKey"`
+	Message   string       `json:"message"`
+	Errors    []FieldError `json:"errors"`
+}
+
+// parseErrorBody turns a non-2xx answer into *GatewayError (an HTML 403 from the
+// load balancer) or *APIError, and returns the top-level i18nKey for retry
+// classification.
+func parseErrorBody(r *request, resp *http.Response, data []byte) (error, string) {
+	reqID := resp.Header.Get("X-Request-Id")
+	path := r.path
+	if resp.Request != nil && resp.Request.URL != nil {
+		path = resp.Request.URL.Path
+	}
+	server := resp.Header.Get("Server")
+	trimmed := bytes.TrimSpace(data)
+	isJSON := len(trimmed) > 0 && trimmed[0] == '{'
+	if resp.StatusCode == http.StatusForbidden && !isJSON &&
+		(strings.HasPrefix(strings.ToLower(server), "awselb") || strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html")) {
+		return &GatewayError{
+			StatusCode: resp.StatusCode, Server: server, RequestID: reqID,
+			Method: r.method, Path: path, Excerpt: excerpt(trimmed),
+		}, ""
+	}
+	e := &APIError{StatusCode: resp.StatusCode, RequestID: reqID, Method: r.method, Path: path, RetryAfter: resp.Header.Get("Retry-After")}
+	var info errorInfo
+	if isJSON && json.Unmarshal(trimmed, &info) == nil {
+		e.I18nKey, e.Message, e.Errors = info.I18nKey, info.Message, info.Errors
+		if e.RequestID == "" {
+			e.RequestID = info.RequestID
+		}
+		if info.Path != "" {
+			e.Path = info.Path
+		}
+	} else {
+		e.Message = excerpt(trimmed)
+	}
+	return e, e.I18nKey
+}
+
+// excerpt keeps the start of a body, printable characters only, on one line.
+func excerpt(b []byte) string {
+	s := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return ' '
+		}
+		return r
+	}, string(b))), " ")
+	if r := []rune(s); len(r) > excerptLen {
+		s = string(r[:excerptLen]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,206 @@
+package tango
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// Option configures a Client. Each option checks its input; NewClient returns the
+// first error, so a misconfigured client never exists.
+type Option func(*config) error
+
+// config collects what the options set.
+type config struct {
+	roots          *x509.CertPool
+	httpClient     *http.Client
+	attemptTimeout time.Duration
+	retry          RetryPolicy
+	logger         *slog.Logger
+	userAgentApp   string
+	clock          Clock
+	maxBody        int64
+	headers        http.Header
+	accountGuard   AccountGuard
+}
+
+// Defaults that options can change.
+const (
+	// DefaultAttemptTimeout is how long one attempt may take: Tango's guide asks
+	// clients to hold each attempt open 15 seconds.
+	DefaultAttemptTimeout = 15 * time.Second
+	// DefaultMaxResponseBytes caps how much of a response body the SDK reads. The
+	// verbose catalog is the largest answer Tango gives; 32 MiB leaves it room.
+	DefaultMaxResponseBytes = 32 << 20
+)
+
+func defaultConfig() config {
+	return config{
+		attemptTimeout: DefaultAttemptTimeout,
+		retry:          DefaultRetryPolicy(),
+		logger:         slog.New(slog.DiscardHandler),
+		clock:          wallClock{},
+		maxBody:        DefaultMaxResponseBytes,
+		headers:        http.Header{},
+	}
+}
+
+// WithRootCAs replaces the embedded Amazon roots with pool: for tests against a fake
+// server, or for a TLS-inspecting egress proxy whose CA your company trusts.
+// Verification stays on; only the trusted roots change.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error {
+		if pool == nil {
+			return errors.New("tango: WithRootCAs: nil pool")
+		}
+		c.roots = pool
+		return nil
+	}
+}
+
+// WithHTTPClient makes the Client send through hc's Transport, for proxies, tracing
+// or connection limits. An *http.Transport is cloned and made to trust only the
+// pinned roots (it must not skip verification). Any other RoundTripper is used as
+// it is, and the SDK checks each response's certificate chain against the pinned
+// roots itself. hc's Timeout, if set, still applies per attempt; its redirect policy
+// and cookie jar are not used: the SDK never follows redirects.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("tango: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithAttemptTimeout sets how long each attempt may take (default 15 s). The
+// caller's context still bounds the whole call, retries and waits included.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 || d > 10*time.Minute {
+			return fmt.Errorf("tango: WithAttemptTimeout: %v is not in (0, 10m]", d)
+		}
+		c.attemptTimeout = d
+		return nil
+	}
+}
+
+// WithRetryPolicy changes how often and how patiently calls are retried. Zero
+// fields of p keep their defaults.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		p = p.withDefaults()
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithLogger sends the SDK's debug records to l: one per attempt (method, path,
+// status, attempt, duration, request id, externalRefID) and one per retry decision
+// (reason, delay). Without it the SDK is silent. No record ever holds a secret, a
+// token, a reward credential or recipient contact data; query strings are not
+// logged because filters can hold email addresses.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("tango: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent appends app (such as "rewards-service/2.3") to the User-Agent
+// "tango-go/<version> go/<version>", so Tango's support can tell your calls apart.
+func WithUserAgent(app string) Option {
+	return func(c *config) error {
+		app = strings.TrimSpace(app)
+		if app == "" || len(app) > 200 || strings.ContainsFunc(app, isControl) {
+			return errors.New("tango: WithUserAgent: want 1 to 200 printable characters")
+		}
+		c.userAgentApp = app
+		return nil
+	}
+}
+
+// WithClock replaces the wall clock, for tests that check retry delays and token
+// lifetimes without waiting.
+func WithClock(clock Clock) Option {
+	return func(c *config) error {
+		if clock == nil {
+			return errors.New("tango: WithClock: nil clock")
+		}
+		c.clock = clock
+		return nil
+	}
+}
+
+// WithMaxResponseBytes caps how much of a response the SDK reads (default 32 MiB).
+// A larger answer fails the call rather than exhausting memory.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1024 {
+			return fmt.Errorf("tango: WithMaxResponseBytes: %d is below 1024", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// forbiddenHeader says why WithHeader refuses a header: the SDK sets it itself, or
+// it makes a call look like it came from a browser, which Tango refuses (403.001).
+func forbiddenHeader(k string) (why string, bad bool) {
+	switch k {
+	case "Authorization":
+		return "set by the Auth", true
+	case "Content-Type", "Content-Length":
+		return "set by the SDK", true
+	case "Host":
+		return "comes from the Environment", true
+	case "User-Agent":
+		return "use WithUserAgent", true
+	case "Origin", "Referer", "Cookie":
+		return "marks a browser call, which Tango refuses", true
+	}
+	if strings.HasPrefix(k, "Sec-") {
+		return "browser fetch headers mark a browser call, which Tango refuses", true
+	}
+	return "", false
+}
+
+// WithHeader adds a header to every request, such as one an egress gateway needs.
+// X-Forwarded-For is rewritten by NormalizeForwardedFor (and dropped if nothing
+// valid remains). Headers the SDK owns (Authorization, Content-Type, User-Agent,
+// Host) and headers that mark a browser call (Origin, Referer, Sec-Fetch-*, Cookie)
+// are refused.
+func WithHeader(key, value string) Option {
+	return func(c *config) error {
+		k := textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(key))
+		if k == "" || strings.ContainsFunc(k, isControl) || strings.ContainsFunc(value, isControl) {
+			return errors.New("tango: WithHeader: empty name or control characters")
+		}
+		if why, bad := forbiddenHeader(k); bad {
+			return fmt.Errorf("tango: WithHeader: %s is not allowed: %s", k, why)
+		}
+		if k == "X-Forwarded-For" {
+			value = NormalizeForwardedFor(value)
+			if value == "" {
+				return nil
+			}
+		}
+		c.headers.Add(k, value)
+		return nil
+	}
+}
+
+// isControl reports ASCII control characters, which have no place in a header.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

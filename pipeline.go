@@ -1,0 +1,270 @@
+package tango
+
+// The request pipeline: a request is encoded once, then each attempt gets a fresh
+// body reader, its own deadline, the auth header, and a verdict from retry.go.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"sync/atomic"
+	"time"
+)
+
+// maxErrorBody caps how much of an error answer is read; drainLimit caps how much
+// more is read (and thrown away) so the connection can be reused.
+const (
+	maxErrorBody = 64 << 10
+	drainLimit   = 4 << 10
+)
+
+// errResponseTooLarge is returned when an answer is bigger than the client's cap.
+var errResponseTooLarge = errors.New("tango: response larger than the client's limit (WithMaxResponseBytes)")
+
+// request is one logical call, built once and replayed byte for byte.
+type request struct {
+	method        string
+	path          string // relative to the API root, path parameters escaped
+	query         url.Values
+	body          []byte // nil when the call has no body
+	mode          retryMode
+	externalRefID string // the idempotency key, for logs and errors
+	customer      string // for the account guard
+	account       string
+}
+
+// newRequest encodes body once, so that every attempt sends the same bytes.
+func newRequest(method, path string, query url.Values, body any, mode retryMode) (*request, error) {
+	r := &request{method: method, path: path, query: query, mode: mode}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("tango: encoding %s %s: %w", method, path, err)
+		}
+		r.body = b
+	}
+	return r, nil
+}
+
+// send runs the attempts of r and decodes a successful answer into out.
+func (c *Client) send(ctx context.Context, r *request, out any) (*Response, error) {
+	if c.accountGuard != nil && (r.customer != "" || r.account != "") {
+		if err := c.accountGuard(ctx, r.customer, r.account); err != nil {
+			return nil, fmt.Errorf("tango: %s %s: account guard refused customer %q account %q: %w", r.method, r.path, r.customer, r.account, err)
+		}
+	}
+	target := c.baseURL + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	bo := c.policy.newBackOff(c.clock)
+	var (
+		attempts     int
+		retries      int
+		authReplayed bool
+		ambiguous    bool // some attempt may have taken effect
+	)
+	for {
+		attempts++
+		o, body := c.attempt(ctx, r, target, attempts)
+		if o.err == nil && o.status >= 200 && o.status < 300 {
+			c.budget.succeeded()
+			return c.decode(r, o, body, attempts, out)
+		}
+		if o.status == http.StatusUnauthorized && !authReplayed && c.auth.invalidate(o.authUsed) {
+			authReplayed = true
+			c.logger.LogAttrs(ctx, slog.LevelDebug, "tango retry",
+				slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempts),
+				slog.String("reason", "credential refused (401); replaying once with a fresh one"), slog.Duration("delay", 0))
+			continue
+		}
+		d := classify(r.mode, &o.attemptOutcome)
+		ambiguous = ambiguous || d.ambiguous
+		last := c.attemptError(r, o, attempts)
+		if ctx.Err() != nil {
+			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (last attempt: %w)", ctx.Err(), last))
+		}
+		if !d.retry {
+			return nil, c.giveUp(r, attempts, ambiguous, last)
+		}
+		if retries+1 >= c.policy.MaxAttempts {
+			return nil, c.giveUp(r, attempts, ambiguous, last)
+		}
+		delay, ok, why := retryDelay(c.policy, bo, d, o.header, c.clock.Now())
+		if !ok {
+			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%s: %w", why, last))
+		}
+		if dl, has := ctx.Deadline(); has && c.clock.Now().Add(delay).After(dl) {
+			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last))
+		}
+		if !c.budget.take(d.cost) {
+			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, last))
+		}
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "tango retry",
+			slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempts),
+			slog.String("reason", d.reason), slog.Duration("delay", delay), slog.String("external_ref_id", r.externalRefID))
+		if err := c.clock.Sleep(ctx, delay); err != nil {
+			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (while waiting to retry; last attempt: %w)", err, last))
+		}
+		retries++
+	}
+}
+
+// outcome adds what the pipeline needs beyond retry classification.
+type outcome struct {
+	attemptOutcome
+	authUsed  any
+	requestID string
+}
+
+// attempt makes one attempt with its own deadline and reads the answer within it.
+func (c *Client) attempt(ctx context.Context, r *request, target string, n int) (*outcome, []byte) {
+	start := c.clock.Now()
+	actx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
+	defer cancel()
+	var sent atomic.Bool
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), r.method, target, body)
+	if err != nil {
+		return &outcome{attemptOutcome: attemptOutcome{err: fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), fatal: true}}, nil
+	}
+	if r.body != nil {
+		hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(r.body)), nil }
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	for k, vs := range c.headers {
+		hreq.Header[k] = append([]string(nil), vs...)
+	}
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent)
+
+	o := &outcome{}
+	o.authUsed, err = c.auth.apply(actx, hreq)
+	if err != nil {
+		o.err, o.fatal = fmt.Errorf("tango: %s %s: authenticating: %w", r.method, r.path, err), true
+		c.logAttempt(ctx, r, n, o, start)
+		return o, nil
+	}
+	resp, err := c.hc.Do(hreq)
+	if err != nil {
+		o.err = scrubTransportError(r, err)
+		o.sent = sent.Load()
+		o.timedOut = errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		c.logAttempt(ctx, r, n, o, start)
+		return o, nil
+	}
+	defer resp.Body.Close()
+	o.sent = true
+	if c.postCheck {
+		if err := checkPinned(resp, c.roots, c.host); err != nil {
+			o.err = err
+			c.logAttempt(ctx, r, n, o, start)
+			return o, nil
+		}
+	}
+	o.status, o.header = resp.StatusCode, resp.Header
+	o.requestID = resp.Header.Get("X-Request-Id")
+	limit := c.maxBody
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		limit = maxErrorBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	switch {
+	case err != nil:
+		o.status, o.err = 0, scrubTransportError(r, err)
+		o.timedOut = errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	case int64(len(data)) > limit && limit == maxErrorBody:
+		data = data[:limit] // an oversized error body is only an excerpt anyway
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	case int64(len(data)) > limit:
+		o.status, o.err, o.fatal = 0, errResponseTooLarge, true
+	}
+	if o.status != 0 && (o.status < 200 || o.status > 299) {
+		o.apiErr, o.i18nKey = parseErrorBody(r, resp, data)
+	}
+	c.logAttempt(ctx, r, n, o, start)
+	return o, data
+}
+
+// logAttempt writes the one debug record of an attempt.
+func (c *Client) logAttempt(ctx context.Context, r *request, n int, o *outcome, start time.Time) {
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.method),
+		slog.String("path", r.path),
+		slog.Int("status", o.status),
+		slog.Int("attempt", n),
+		slog.Duration("duration", c.clock.Now().Sub(start)),
+		slog.String("request_id", o.requestID),
+	}
+	if r.externalRefID != "" {
+		attrs = append(attrs, slog.String("external_ref_id", r.externalRefID))
+	}
+	if o.err != nil {
+		attrs = append(attrs, slog.String("error", o.err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "tango attempt", attrs...)
+}
+
+// decode turns a successful answer into a Response and fills out.
+func (c *Client) decode(r *request, o *outcome, body []byte, attempts int, out any) (*Response, error) {
+	resp := &Response{StatusCode: o.status, Header: o.header, RequestID: o.requestID, Attempts: attempts}
+	if out != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, out); err != nil {
+			err = fmt.Errorf("tango: %s %s: decoding the answer (request id %s): %w", r.method, r.path, o.requestID, err)
+			if r.mode != retryRead {
+				// The write succeeded; only its answer is unreadable.
+				return resp, &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: r.externalRefID, Attempts: attempts, Err: err}
+			}
+			return resp, err
+		}
+	}
+	return resp, nil
+}
+
+// attemptError is the error one failed attempt stands for.
+func (c *Client) attemptError(r *request, o *outcome, attempts int) error {
+	switch e := o.apiErr.(type) {
+	case *APIError:
+		e.Attempts = attempts
+		return e
+	case *GatewayError:
+		return e
+	}
+	if o.err != nil {
+		return o.err
+	}
+	return fmt.Errorf("tango: %s %s: unexpected status %d", r.method, r.path, o.status)
+}
+
+// giveUp makes the error a call ends with. A write that may have taken effect
+// becomes an *OutcomeUnknownError, so that nobody mistakes it for a clean failure.
+func (c *Client) giveUp(r *request, attempts int, ambiguous bool, last error) error {
+	if ambiguous && r.mode != retryRead {
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: r.externalRefID, Attempts: attempts, Err: last}
+	}
+	return last
+}
+
+// scrubTransportError strips the URL that net/http puts into its errors: the query
+// string can hold recipient email addresses, which must not reach logs.
+func scrubTransportError(r *request, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("tango: %s %s: %w", r.method, r.path, err)
+}
