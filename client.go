@@ -37,7 +37,14 @@ type Client struct {
 	maxBody        int64
 	headers        http.Header
 	accountGuard   AccountGuard
+	orders         OrdersService // what Orders points to; scopes use it even if Orders is reassigned
+
+	// Orders places and reads orders.
+	Orders *OrdersService
 }
+
+// ordersService returns the client's own OrdersService.
+func (c *Client) ordersService() *OrdersService { return &c.orders }
 
 // AccountGuard vets every call that names a customer or account before it is sent.
 // Platforms that act for many customers use it to make sure a request on behalf of
@@ -131,6 +138,8 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		headers:        cfg.headers,
 		accountGuard:   cfg.accountGuard,
 	}
+	c.orders = OrdersService{c: c}
+	c.Orders = &c.orders
 	c.auth, err = auth.bind(authDeps{env: env, httpClient: hc, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,281 @@
+package tango
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// OrdersService places and reads orders: POST /orders, GET /orders,
+// GET /orders/{referenceOrderID} and POST /orders/{referenceOrderID}/resends.
+// Reach it as Client.Orders.
+type OrdersService struct {
+	c *Client
+}
+
+// OrderError wraps every error OrdersService.Create returns, so that the
+// externalRefID the order was (or would have been) placed with is never lost:
+// retrying with it later is always safe. errors.As still reaches the cause
+// (*APIError, *ValidationError, *OutcomeUnknownError, ...) through it.
+type OrderError struct {
+	// ExternalRefID is the idempotency key of the attempt; empty only when the
+	// request was refused before one was chosen.
+	ExternalRefID string
+	// Err is the cause.
+	Err error
+}
+
+// Error names the externalRefID and the cause.
+func (e *OrderError) Error() string {
+	if e.ExternalRefID == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%v (order externalRefID %q)", e.Err, e.ExternalRefID)
+}
+
+// Unwrap returns the cause.
+func (e *OrderError) Unwrap() error { return e.Err }
+
+// IdempotencyMismatchError says that Tango answered an order request with an order
+// it already had for the same externalRefID, and that order is not what was asked
+// for: another item, amount, customer or account. Tango returns the stored order
+// "even if the original order is for a different item"; the SDK refuses to pass it
+// off as the result. Usually the caller reused an externalRefID by mistake.
+type IdempotencyMismatchError struct {
+	// ExternalRefID is the key both orders share.
+	ExternalRefID string
+	// Request is what the caller asked for (printing it redacts contact data).
+	Request *CreateOrderRequest
+	// Existing is the order Tango holds for that key.
+	Existing *Order
+	// Fields names what differs: "utid", "amount", "customerIdentifier", "accountIdentifier".
+	Fields []string
+}
+
+// Error names the key and the fields that differ.
+func (e *IdempotencyMismatchError) Error() string {
+	return fmt.Sprintf("tango: externalRefID %q already belongs to order %s, which differs from the request in %s",
+		e.ExternalRefID, e.Existing.ReferenceOrderID, strings.Join(e.Fields, ", "))
+}
+
+// Create places an order, exactly once.
+//
+// The request is checked first (see CreateOrderRequest.Validate); nothing is sent
+// if it fails. An empty ExternalRefID is replaced by a random UUID before the first
+// attempt; a given one is never changed; every retry reuses it, and the result and
+// every error carry it (see OrderError), so the caller can always retry later with
+// the same key without risking a second reward.
+//
+// Tango answers 201 for a new order and 200 with the stored order when the key was
+// seen before on this account; the latter sets Order.Replayed and is checked
+// against the request (utid, amount, customer, account): a difference is an
+// *IdempotencyMismatchError, never a silent success. 409.002 (the same key still in
+// flight) is retried at least 2 s apart. When retries end without an answer, the
+// SDK looks the order up by its externalRefID before giving up; if it exists it is
+// returned with Order.Recovered set, otherwise the error is an
+// *OutcomeUnknownError. The lookup needs time left on ctx: give Create a deadline
+// with room for it.
+func (s *OrdersService) Create(ctx context.Context, req *CreateOrderRequest) (*Order, error) {
+	return s.create(ctx, req, "", "")
+}
+
+// create is Create, optionally bound to one account (see AccountScope).
+func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onlyCustomer, onlyAccount string) (*Order, error) {
+	if err := req.Validate(); err != nil {
+		ref := ""
+		if req != nil {
+			ref = req.ExternalRefID
+		}
+		return nil, &OrderError{ExternalRefID: ref, Err: err}
+	}
+	body := req.wireBody()
+	if onlyAccount != "" && (body.CustomerIdentifier != onlyCustomer || body.AccountIdentifier != onlyAccount) {
+		return nil, &OrderError{ExternalRefID: body.ExternalRefID, Err: scopeError(onlyCustomer, onlyAccount, body.CustomerIdentifier, body.AccountIdentifier)}
+	}
+	if body.ExternalRefID == "" {
+		body.ExternalRefID = uuid.NewString()
+	}
+	ref := body.ExternalRefID
+	r, err := newRequest(http.MethodPost, "/orders", nil, &body, retryKeyed)
+	if err != nil {
+		return nil, &OrderError{ExternalRefID: ref, Err: err}
+	}
+	r.externalRefID, r.customer, r.account = ref, body.CustomerIdentifier, body.AccountIdentifier
+
+	var order Order
+	resp, err := s.c.send(ctx, r, &order)
+	if err != nil {
+		var unknown *OutcomeUnknownError
+		if !errors.As(err, &unknown) {
+			return nil, &OrderError{ExternalRefID: ref, Err: err}
+		}
+		found, lerr := s.lookup(ctx, body.CustomerIdentifier, body.AccountIdentifier, ref)
+		if lerr != nil || found == nil {
+			if lerr != nil {
+				unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
+			}
+			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+		}
+		found.Recovered = true
+		return checkReplay(req, &body, found)
+	}
+	order.RequestID = resp.RequestID
+	order.Replayed = resp.StatusCode == http.StatusOK
+	if order.ExternalRefID == "" {
+		order.ExternalRefID = ref
+	}
+	if order.Replayed {
+		return checkReplay(req, &body, &order)
+	}
+	return &order, nil
+}
+
+// checkReplay compares an order Tango already had with the request that named
+// its externalRefID.
+func checkReplay(req, body *CreateOrderRequest, o *Order) (*Order, error) {
+	var diff []string
+	if !strings.EqualFold(o.UTID, body.UTID) {
+		diff = append(diff, "utid")
+	}
+	if face := orderFaceValue(o); face == nil || !face.Equal(body.Amount) {
+		diff = append(diff, "amount")
+	}
+	if o.CustomerIdentifier != "" && o.CustomerIdentifier != body.CustomerIdentifier {
+		diff = append(diff, "customerIdentifier")
+	}
+	if o.AccountIdentifier != "" && o.AccountIdentifier != body.AccountIdentifier {
+		diff = append(diff, "accountIdentifier")
+	}
+	if len(diff) > 0 {
+		return nil, &OrderError{ExternalRefID: body.ExternalRefID, Err: &IdempotencyMismatchError{
+			ExternalRefID: body.ExternalRefID, Request: req, Existing: o, Fields: diff,
+		}}
+	}
+	return o, nil
+}
+
+// orderFaceValue is the amount an order was placed for: the denomination, or the
+// charged value when Tango left the denomination out.
+func orderFaceValue(o *Order) *Amount {
+	switch {
+	case o.Denomination != nil:
+		return &o.Denomination.Value
+	case o.AmountCharged != nil:
+		return &o.AmountCharged.Value
+	}
+	return nil
+}
+
+// lookup finds the order placed on an account with an externalRefID, fetching it
+// whole (list rows carry no reward). It returns nil, nil when there is none.
+func (s *OrdersService) lookup(ctx context.Context, customer, account, ref string) (*Order, error) {
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("no time left on the context: %w", ctx.Err())
+	}
+	list, err := s.List(ctx, &ListOrdersParams{CustomerIdentifier: customer, AccountIdentifier: account, ExternalRefID: ref})
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range list.Orders {
+		if row.ExternalRefID == ref && (row.AccountIdentifier == "" || row.AccountIdentifier == account) {
+			return s.Get(ctx, row.ReferenceOrderID)
+		}
+	}
+	return nil, nil
+}
+
+// Get fetches one order with its reward credentials (GET /orders/{referenceOrderID}).
+func (s *OrdersService) Get(ctx context.Context, referenceOrderID string) (*Order, error) {
+	if strings.TrimSpace(referenceOrderID) == "" {
+		return nil, &ValidationError{Fields: []FieldError{{Path: "referenceOrderID", I18nKey: keyRequired, Message: "a reference order id is required"}}}
+	}
+	r, err := newRequest(http.MethodGet, "/orders/"+url.PathEscape(referenceOrderID), nil, nil, retryRead)
+	if err != nil {
+		return nil, err
+	}
+	var order Order
+	resp, err := s.c.send(ctx, r, &order)
+	if err != nil {
+		return nil, err
+	}
+	order.RequestID = resp.RequestID
+	return &order, nil
+}
+
+// ResendRequest says where a resent reward goes. Every field is optional: an empty
+// request resends to the original recipient. It prints redacted, like Recipient.
+type ResendRequest struct {
+	// NewEmail sends the reward to another address.
+	NewEmail string `json:"newEmail,omitempty"`
+	// NewMobile sends it to another mobile number (E.164).
+	NewMobile string `json:"newMobile,omitempty"`
+	// NewETID uses another email template.
+	NewETID string `json:"newEtid,omitempty"`
+	// NewDeliveryMethod switches between NONE, EMAIL, PHONE and WHATSAPP.
+	NewDeliveryMethod DeliveryMethod `json:"newDeliveryMethod,omitempty"`
+}
+
+// String hides the contact data.
+func (ResendRequest) String() string { return redacted }
+
+// GoString hides the contact data from %#v.
+func (ResendRequest) GoString() string { return redacted }
+
+// Format hides the contact data from every verb.
+func (ResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// Resend is Tango's record of a resend.
+type Resend struct {
+	// ID identifies the resend.
+	ID int64 `json:"id"`
+	// CreatedAt is when Tango accepted it.
+	CreatedAt string `json:"createdAt,omitempty"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// Resend asks Tango to deliver an order's reward again
+// (POST /orders/{referenceOrderID}/resends); req may be nil.
+//
+// Tango allows one resend per order every 30 seconds and refuses resends of
+// orders placed without email delivery (403.003). A resend is never retried
+// automatically once it may have reached Tango, since it would send the reward
+// twice: an uncertain outcome is an *OutcomeUnknownError.
+func (s *OrdersService) Resend(ctx context.Context, referenceOrderID string, req *ResendRequest) (*Resend, error) {
+	var v validator
+	v.required("referenceOrderID", referenceOrderID)
+	if req != nil {
+		if req.NewEmail != "" {
+			v.email("newEmail", req.NewEmail)
+		}
+		if req.NewMobile != "" {
+			v.mobileNumber("newMobile", req.NewMobile)
+		}
+		if req.NewETID != "" {
+			v.etid("newEtid", req.NewETID)
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	var body any = struct{}{}
+	if req != nil {
+		body = req
+	}
+	r, err := newRequest(http.MethodPost, "/orders/"+url.PathEscape(referenceOrderID)+"/resends", nil, body, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	var out Resend
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
