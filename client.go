@@ -37,14 +37,30 @@ type Client struct {
 	maxBody        int64
 	headers        http.Header
 	accountGuard   AccountGuard
-	orders         OrdersService // what Orders points to; scopes use it even if Orders is reassigned
+	svc            services // what the service fields point to; scopes use these even if a field is reassigned
 
 	// Orders places and reads orders.
 	Orders *OrdersService
+	// Customers manages customers.
+	Customers *CustomersService
+	// Accounts manages accounts and reads balances.
+	Accounts *AccountsService
+	// Catalog reads the reward catalog.
+	Catalog *CatalogService
+	// Funding registers credit cards, deposits and transfers money.
+	Funding *FundingService
+	// LineItems reads and acts on line items.
+	LineItems *LineItemsService
+	// Templates manages email templates.
+	Templates *TemplatesService
+	// LowBalanceAlerts manages low balance alerts.
+	LowBalanceAlerts *LowBalanceAlertsService
+	// Reference reads reference data (countries, exchange rates, ...).
+	Reference *ReferenceService
 }
 
 // ordersService returns the client's own OrdersService.
-func (c *Client) ordersService() *OrdersService { return &c.orders }
+func (c *Client) ordersService() *OrdersService { return &c.svc.orders }
 
 // AccountGuard vets every call that names a customer or account before it is sent.
 // Platforms that act for many customers use it to make sure a request on behalf of
@@ -138,8 +154,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		headers:        cfg.headers,
 		accountGuard:   cfg.accountGuard,
 	}
-	c.orders = OrdersService{c: c}
-	c.Orders = &c.orders
+	c.initServices()
 	c.auth, err = auth.bind(authDeps{env: env, httpClient: hc, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
 	if err != nil {
 		return nil, err
