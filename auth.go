@@ -6,9 +6,12 @@ import (
 	"net/http"
 )
 
-// Auth is how a Client proves who it is to Tango. Build one with BasicAuth or OAuth2
-// and pass it to NewClient. An Auth value holds credentials only; the Client binds it
-// to its environment, transport and clock.
+// Auth is how a Client proves who it is to Tango. Build one with BasicAuth,
+// BasicAuthFromProvider, OAuth2, OAuth2ServiceAccount or OAuth2FromProvider and pass it
+// to NewClient. An Auth value holds credentials and options only; each Client binds it
+// to its own environment, transport, logger and clock, so one Auth value may serve
+// several clients (each then keeps its own token, unless they share a TokenStore).
+// Every Auth prints as its kind and id, with secrets shown as [REDACTED].
 type Auth interface {
 	// bind makes the authenticator a Client uses. It is unexported so that every Auth
 	// goes through the SDK's redaction and token handling.
@@ -25,13 +28,23 @@ type authDeps struct {
 }
 
 // authenticator puts credentials on requests for one Client.
+//
+// Contract with the request pipeline:
+//   - apply is called before every attempt with that attempt's context. It may block
+//     while a token is fetched (it returns early with ctx's error if ctx ends first;
+//     the shared fetch goes on). An error from apply ends the call.
+//   - After a 401, the pipeline calls invalidate with the value apply returned for
+//     that attempt. If it returns true, the pipeline replays the request once, at most
+//     once per call, without backoff; apply then supplies the fresh credential.
+//   - close is called by Client.Close and waits for background token work to end.
+//     After close, apply returns an error.
 type authenticator interface {
 	// apply sets the Authorization header of req. The returned value identifies
 	// the credential it used, to be handed back to invalidate after a 401.
 	apply(ctx context.Context, req *http.Request) (used any, err error)
 	// invalidate is told that Tango refused the credential used. It drops it if it is
 	// still current and reports whether one replay with a fresh credential makes
-	// sense (true for tokens, false for static keys).
+	// sense (true for tokens and rotated keys, false for a fixed key).
 	invalidate(used any) bool
 	// close ends background work (token refreshes) and waits for it.
 	close()
