@@ -1,0 +1,378 @@
+package tango
+
+import (
+	"fmt"
+	"log/slog"
+)
+
+// DeliveryMethod says how Tango delivers a reward. It is a string type so that
+// values Tango adds later still decode; compare against the constants.
+type DeliveryMethod string
+
+// Delivery methods an order can be placed with.
+const (
+	// DeliveryNone sends nothing: the reward credentials come back in the order
+	// response for the caller to deliver.
+	DeliveryNone DeliveryMethod = "NONE"
+	// DeliveryEmail has Tango email the reward to the recipient; recipient.email and
+	// recipient.firstName are required.
+	DeliveryEmail DeliveryMethod = "EMAIL"
+	// DeliveryPhone has Tango text the reward to recipient.mobileNumber (E.164).
+	DeliveryPhone DeliveryMethod = "PHONE"
+	// DeliveryAddress ships a physical reward to recipient.address.
+	DeliveryAddress DeliveryMethod = "ADDRESS"
+	// DeliveryEmbedded returns a link for the caller to embed in its own page.
+	DeliveryEmbedded DeliveryMethod = "EMBEDDED"
+	// DeliveryEmbeddedComponent returns data for Tango's embeddable component.
+	DeliveryEmbeddedComponent DeliveryMethod = "EMBEDDED_COMPONENT"
+	// DeliveryWhatsApp has Tango send the reward over WhatsApp to
+	// recipient.mobileNumber (E.164).
+	DeliveryWhatsApp DeliveryMethod = "WHATSAPP"
+)
+
+// Delivery methods that appear only in responses, on orders placed through other
+// channels (bulk and QR code orders). An order request cannot use them.
+const (
+	DeliveryBulkShipment DeliveryMethod = "BULKSHIPMENT"
+	DeliveryQRCode       DeliveryMethod = "QRCODE"
+	DeliveryBulkDigital  DeliveryMethod = "BULKDIGITAL"
+)
+
+// orderable reports whether an order request may carry m.
+func (m DeliveryMethod) orderable() bool {
+	switch m {
+	case DeliveryNone, DeliveryEmail, DeliveryPhone, DeliveryAddress,
+		DeliveryEmbedded, DeliveryEmbeddedComponent, DeliveryWhatsApp:
+		return true
+	}
+	return false
+}
+
+// CreateOrderRequest is the body of POST /orders: one reward, charged to one
+// account. Field names on the wire are Tango's.
+//
+// Before sending, the SDK checks it with [CreateOrderRequest.Validate] and
+// fills in what Tango needs but the caller may leave out: the delivery method
+// (see DeliveryMethod below) and, when ExternalRefID is empty, a generated
+// idempotency key. The caller's struct is never modified.
+//
+// Printing a request (fmt, slog) never shows recipient or sender contact data.
+type CreateOrderRequest struct {
+	// ExternalRefID is the idempotency key: Tango places at most one order per
+	// externalRefID and account, and answers a repeat with the original order.
+	// At most 100 characters. Leave it empty and the SDK generates one, reused
+	// on every retry of the call.
+	ExternalRefID string `json:"externalRefID,omitempty"`
+	// CustomerIdentifier names the customer that owns the account (required).
+	CustomerIdentifier string `json:"customerIdentifier"`
+	// AccountIdentifier names the account charged for the order (required).
+	AccountIdentifier string `json:"accountIdentifier"`
+	// UTID is the reward item from the catalog, such as "U561593" (required).
+	UTID string `json:"utid"`
+	// Amount is the face value of the reward (required, also for fixed-value
+	// items): more than zero, at most 2 decimal places and 6 digits before the
+	// decimal point.
+	Amount Amount `json:"amount"`
+	// DeliveryMethod says how Tango delivers the reward. When empty, the SDK
+	// derives it: from SendEmail if set (true means EMAIL, false means NONE), else
+	// EMAIL when Recipient.Email is given, else NONE.
+	DeliveryMethod DeliveryMethod `json:"deliveryMethod,omitempty"`
+	// SendEmail is Tango's older switch for email delivery. The SDK always sends
+	// it consistent with DeliveryMethod; set it only if old code relies on it.
+	//
+	// Deprecated: use DeliveryMethod. Tango deprecated sendEmail in favour of
+	// deliveryMethod. A value that contradicts DeliveryMethod fails validation.
+	SendEmail *bool `json:"sendEmail,omitempty"`
+	// Recipient receives the reward. Required for EMAIL (email and first name),
+	// PHONE and WHATSAPP (mobile number) and ADDRESS (postal address).
+	Recipient *Recipient `json:"recipient,omitempty"`
+	// Sender is who the reward email says it comes from (optional).
+	Sender *Sender `json:"sender,omitempty"`
+	// EmailSubject is the subject of the reward email (optional).
+	EmailSubject string `json:"emailSubject,omitempty"`
+	// Message is the personal message in the reward email (optional; may span
+	// several lines).
+	Message string `json:"message,omitempty"`
+	// ETID picks an email template, such as "E000000" (optional).
+	ETID string `json:"etid,omitempty"`
+	// PTID picks a printable template for Printed Reward Link items (optional).
+	PTID string `json:"ptid,omitempty"`
+	// Campaign labels the order for reporting (optional, at most 1024 characters).
+	Campaign string `json:"campaign,omitempty"`
+	// Notes are kept with the order for the caller's records (optional, at most
+	// 1024 characters; may span several lines).
+	Notes string `json:"notes,omitempty"`
+	// PurchaseOrderNumber is the caller's purchase order reference (optional).
+	PurchaseOrderNumber string `json:"purchaseOrderNumber,omitempty"`
+	// ExpirationDate sets the reward's expiry, for the items that allow one
+	// (optional; Tango refuses it for other items with 422.162). Sent as given.
+	ExpirationDate string `json:"expirationDate,omitempty"`
+}
+
+// Recipient is the person who receives a reward. It is recipient contact data:
+// it encodes to JSON normally, since Tango needs it, but every other way of
+// printing it (String, GoString, fmt verbs, slog) shows "[REDACTED]".
+type Recipient struct {
+	// Email is where an EMAIL reward goes.
+	Email string `json:"email,omitempty"`
+	// FirstName greets the recipient; required for EMAIL delivery. At most 100
+	// characters, 25 for ADDRESS delivery.
+	FirstName string `json:"firstName,omitempty"`
+	// LastName is optional; the same limits as FirstName.
+	LastName string `json:"lastName,omitempty"`
+	// MobileNumber is where a PHONE or WHATSAPP reward goes, in E.164 form
+	// ("+15555550100").
+	MobileNumber string `json:"mobileNumber,omitempty"`
+	// Address is where an ADDRESS (physical) reward is shipped. It is refused on
+	// other delivery methods.
+	Address *Address `json:"address,omitempty"`
+}
+
+// Sender is who a reward email says it comes from. It prints as "[REDACTED]"
+// outside JSON, like Recipient.
+type Sender struct {
+	// FirstName of the sender (optional, at most 100 characters).
+	FirstName string `json:"firstName,omitempty"`
+	// LastName of the sender (optional, at most 100 characters).
+	LastName string `json:"lastName,omitempty"`
+	// Email of the sender (optional).
+	Email string `json:"email,omitempty"`
+}
+
+// Address is a postal address for physical rewards. It prints as "[REDACTED]"
+// outside JSON, like Recipient.
+type Address struct {
+	// CompanyName is an optional company line.
+	CompanyName string `json:"companyName,omitempty"`
+	// StreetLine1 is the first address line (required).
+	StreetLine1 string `json:"streetLine1,omitempty"`
+	// StreetLine2 is an optional second address line.
+	StreetLine2 string `json:"streetLine2,omitempty"`
+	// City is required.
+	City string `json:"city,omitempty"`
+	// StateOrProvince is the state, province or region.
+	StateOrProvince string `json:"stateOrProvince,omitempty"`
+	// PostalCode is required.
+	PostalCode string `json:"postalCode,omitempty"`
+	// Country is the ISO 3166 country code, such as "US" (required).
+	Country string `json:"country,omitempty"`
+}
+
+// String returns "[REDACTED]": recipient data stays out of logs.
+func (Recipient) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the data too.
+func (Recipient) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (Recipient) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (Recipient) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// String returns "[REDACTED]": sender data stays out of logs.
+func (Sender) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the data too.
+func (Sender) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (Sender) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (Sender) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// String returns "[REDACTED]": addresses stay out of logs.
+func (Address) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the data too.
+func (Address) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (Address) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (Address) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// LogValue makes slog show the identifying fields of the request (the ones Tango
+// support asks about) and nothing the recipient wrote or would recognise: contact
+// data is redacted, free text (subject, message, notes) is left out. Without it,
+// slog's JSON handler would encode the request with encoding/json, recipient and
+// all. The receiver is a value so that requests logged by value are covered too.
+func (r CreateOrderRequest) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("externalRefID", r.ExternalRefID),
+		slog.String("customerIdentifier", r.CustomerIdentifier),
+		slog.String("accountIdentifier", r.AccountIdentifier),
+		slog.String("utid", r.UTID),
+		slog.String("amount", r.Amount.String()),
+		slog.String("deliveryMethod", string(r.resolvedDeliveryMethod())),
+	}
+	if r.Recipient != nil {
+		attrs = append(attrs, slog.String("recipient", redacted))
+	}
+	if r.Sender != nil {
+		attrs = append(attrs, slog.String("sender", redacted))
+	}
+	if r.ETID != "" {
+		attrs = append(attrs, slog.String("etid", r.ETID))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// resolvedDeliveryMethod applies the documented default: DeliveryMethod if set;
+// else SendEmail if set (true: EMAIL, false: NONE); else EMAIL when the recipient
+// has an email address; else NONE.
+func (r *CreateOrderRequest) resolvedDeliveryMethod() DeliveryMethod {
+	switch {
+	case r.DeliveryMethod != "":
+		return r.DeliveryMethod
+	case r.SendEmail != nil && *r.SendEmail:
+		return DeliveryEmail
+	case r.SendEmail != nil:
+		return DeliveryNone
+	case r.Recipient != nil && r.Recipient.Email != "":
+		return DeliveryEmail
+	}
+	return DeliveryNone
+}
+
+// wireBody returns the request as it goes on the wire: a copy with DeliveryMethod
+// resolved, SendEmail set to match it (true exactly for EMAIL), and the amount
+// written with no more decimal places than needed (10.000 becomes 10.00), since
+// Tango refuses more than two. The receiver is not modified; the copy shares the
+// Recipient and Sender, which the caller must not change while the call runs.
+// Validate first: wireBody does not check anything.
+func (r *CreateOrderRequest) wireBody() CreateOrderRequest {
+	body := *r
+	body.DeliveryMethod = r.resolvedDeliveryMethod()
+	sendEmail := body.DeliveryMethod == DeliveryEmail
+	body.SendEmail = &sendEmail
+	body.Amount = r.Amount.trimScale(maxRequestDecimals)
+	return body
+}
+
+// Validate checks the request against the rules Tango enforces, so that a bad
+// order fails before anything is sent. It returns nil or a *ValidationError that
+// lists every offending field at once, each with Tango's i18nKey and dotted path
+// (errors.Is(err, ErrValidation) holds). Messages never repeat the rejected
+// values.
+//
+// It checks: the required identifiers, utid and amount, and their formats; the
+// amount's sign, decimal places and digits; the delivery method, that it agrees
+// with SendEmail when both are set, and the recipient fields it needs; email
+// addresses, the E.164 mobile number and the postal address; template ids;
+// lengths; and characters Tango refuses as possibly insecure in every free-text
+// field. It cannot check what only Tango knows (the catalog, balances, item
+// amount ranges).
+func (r *CreateOrderRequest) Validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	if v.text("externalRefID", r.ExternalRefID, singleLine) {
+		v.maxLength("externalRefID", r.ExternalRefID, maxExternalRefIDLength, keyExternalRefIDLength)
+	}
+	v.identifier("customerIdentifier", r.CustomerIdentifier)
+	v.identifier("accountIdentifier", r.AccountIdentifier)
+	v.utid("utid", r.UTID)
+	v.requestAmount("amount", r.Amount)
+
+	method := r.resolvedDeliveryMethod()
+	methodOK := method.orderable()
+	if !methodOK {
+		v.add("deliveryMethod", keyUnprocessable,
+			"unknown delivery method; use NONE, EMAIL, PHONE, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT or WHATSAPP")
+	}
+	if r.DeliveryMethod != "" && r.SendEmail != nil && *r.SendEmail != (r.DeliveryMethod == DeliveryEmail) {
+		v.add("sendEmail", keyUnprocessable,
+			"contradicts deliveryMethod: sendEmail must be true exactly when deliveryMethod is EMAIL; prefer leaving sendEmail unset")
+	}
+
+	r.validateRecipient(&v, method, methodOK)
+	if s := r.Sender; s != nil {
+		v.boundedText("sender.firstName", s.FirstName, singleLine, maxNameLength)
+		v.boundedText("sender.lastName", s.LastName, singleLine, maxNameLength)
+		v.email("sender.email", s.Email)
+	}
+
+	v.text("emailSubject", r.EmailSubject, singleLine)
+	v.text("message", r.Message, multiLine)
+	v.etid("etid", r.ETID)
+	v.ptid("ptid", r.PTID)
+	v.boundedText("campaign", r.Campaign, singleLine, maxCampaignLength)
+	v.boundedText("notes", r.Notes, multiLine, maxNotesLength)
+	v.text("purchaseOrderNumber", r.PurchaseOrderNumber, singleLine)
+	v.text("expirationDate", r.ExpirationDate, singleLine)
+	return v.err()
+}
+
+// validateRecipient checks the recipient's fields and the ones the delivery
+// method requires. When the method is unknown, only the fields' own formats are
+// checked.
+func (r *CreateOrderRequest) validateRecipient(v *validator, method DeliveryMethod, methodOK bool) {
+	rc := r.Recipient
+	if rc == nil {
+		rc = &Recipient{}
+	}
+	nameLimit := maxNameLength
+	if method == DeliveryAddress {
+		nameLimit = maxPhysicalNameLength
+	}
+
+	switch {
+	case rc.Email == "" && methodOK && method == DeliveryEmail:
+		v.add("recipient.email", keyRecipientEmail, "EMAIL delivery requires a recipient email address")
+	default:
+		v.email("recipient.email", rc.Email)
+	}
+	if rc.FirstName == "" && methodOK && method == DeliveryEmail {
+		v.add("recipient.firstName", keyRecipientIncomplete, "EMAIL delivery requires the recipient's first name")
+	} else {
+		v.boundedText("recipient.firstName", rc.FirstName, singleLine, nameLimit)
+	}
+	v.boundedText("recipient.lastName", rc.LastName, singleLine, nameLimit)
+
+	needsPhone := methodOK && (method == DeliveryPhone || method == DeliveryWhatsApp)
+	if rc.MobileNumber == "" && needsPhone {
+		v.add("recipient.mobileNumber", keyRecipientIncomplete,
+			string(method)+" delivery requires the recipient's mobile number in E.164 form")
+	} else {
+		v.mobileNumber("recipient.mobileNumber", rc.MobileNumber)
+	}
+
+	switch {
+	case rc.Address == nil && methodOK && method == DeliveryAddress:
+		v.add("recipient.address", keyAddressRequired, "ADDRESS delivery requires a recipient address")
+	case rc.Address != nil && methodOK && method != DeliveryAddress:
+		v.add("recipient.address", keyAddressNotAllowed, "a recipient address is only allowed with ADDRESS delivery")
+	case rc.Address != nil:
+		validateAddress(v, "recipient.address", rc.Address)
+	}
+}
+
+// validateAddress checks a postal address: street line, city, postal code and
+// country are required, the country is a 2- or 3-letter ISO code, and no field
+// holds unsafe characters.
+func validateAddress(v *validator, path string, a *Address) {
+	requiredText := func(name, value string) {
+		p := path + "." + name
+		if value == "" {
+			v.add(p, keyRecipientIncomplete, "a value is required for ADDRESS delivery")
+			return
+		}
+		v.text(p, value, singleLine)
+	}
+	v.text(path+".companyName", a.CompanyName, singleLine)
+	requiredText("streetLine1", a.StreetLine1)
+	v.text(path+".streetLine2", a.StreetLine2, singleLine)
+	requiredText("city", a.City)
+	v.text(path+".stateOrProvince", a.StateOrProvince, singleLine)
+	requiredText("postalCode", a.PostalCode)
+	if a.Country == "" {
+		v.add(path+".country", keyRecipientIncomplete, "a value is required for ADDRESS delivery")
+	} else if !countryPattern.MatchString(a.Country) {
+		v.add(path+".country", keyRecipientIncomplete, "must be an ISO 3166 country code, such as US")
+	}
+}
