@@ -327,8 +327,8 @@ func (r *CreateOrderRequest) validateRecipient(v *validator, method DeliveryMeth
 	default:
 		v.email("recipient.email", rc.Email)
 	}
-	if rc.FirstName == "" && methodOK && method == DeliveryEmail {
-		v.add("recipient.firstName", keyRecipientIncomplete, "EMAIL delivery requires the recipient's first name")
+	if isBlank(rc.FirstName) && methodOK && method == DeliveryEmail {
+		v.add("recipient.firstName", keyRequired, "EMAIL delivery requires the recipient's first name")
 	} else {
 		v.boundedText("recipient.firstName", rc.FirstName, singleLine, nameLimit)
 	}
@@ -358,7 +358,7 @@ func (r *CreateOrderRequest) validateRecipient(v *validator, method DeliveryMeth
 func validateAddress(v *validator, path string, a *Address) {
 	requiredText := func(name, value string) {
 		p := path + "." + name
-		if value == "" {
+		if isBlank(value) {
 			v.add(p, keyRecipientIncomplete, "a value is required for ADDRESS delivery")
 			return
 		}
@@ -370,7 +370,7 @@ func validateAddress(v *validator, path string, a *Address) {
 	requiredText("city", a.City)
 	v.text(path+".stateOrProvince", a.StateOrProvince, singleLine)
 	requiredText("postalCode", a.PostalCode)
-	if a.Country == "" {
+	if isBlank(a.Country) {
 		v.add(path+".country", keyRecipientIncomplete, "a value is required for ADDRESS delivery")
 	} else if !countryPattern.MatchString(a.Country) {
 		v.add(path+".country", keyRecipientIncomplete, "must be an ISO 3166 country code, such as US")

@@ -48,7 +48,7 @@ func TestValidateDeliveryMethods(t *testing.T) {
 			r.Recipient = &tango.Recipient{Email: "a@example.com", FirstName: "Ada"}
 		}, nil},
 		{"EMAIL without recipient", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryEmail },
-			[]wantField{{"recipient.email", "422.029"}, {"recipient.firstName", "422.028"}}},
+			[]wantField{{"recipient.email", "422.029"}, {"recipient.firstName", "422.007"}}},
 		{"EMAIL without email", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryEmail
 			r.Recipient = &tango.Recipient{FirstName: "Ada"}
@@ -56,7 +56,11 @@ func TestValidateDeliveryMethods(t *testing.T) {
 		{"EMAIL without first name", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryEmail
 			r.Recipient = &tango.Recipient{Email: "a@example.com"}
-		}, []wantField{{"recipient.firstName", "422.028"}}},
+		}, []wantField{{"recipient.firstName", "422.007"}}},
+		{"EMAIL with a blank first name", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryEmail
+			r.Recipient = &tango.Recipient{Email: "a@example.com", FirstName: "  "}
+		}, []wantField{{"recipient.firstName", "422.007"}}},
 		{"EMAIL with a bad address", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryEmail
 			r.Recipient = &tango.Recipient{Email: "a@", FirstName: "Ada"}
@@ -92,6 +96,10 @@ func TestValidateDeliveryMethods(t *testing.T) {
 			{"recipient.address.streetLine1", "422.028"}, {"recipient.address.city", "422.028"},
 			{"recipient.address.postalCode", "422.028"}, {"recipient.address.country", "422.028"},
 		}},
+		{"ADDRESS with blank fields", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryAddress
+			r.Recipient = &tango.Recipient{Address: &tango.Address{StreetLine1: " ", City: "Town", PostalCode: "\t", Country: "US"}}
+		}, []wantField{{"recipient.address.streetLine1", "422.028"}, {"recipient.address.postalCode", "422.028"}}},
 		{"ADDRESS with a bad country", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryAddress
 			a := validAddress()
@@ -146,14 +154,14 @@ func TestValidateDeliveryMethods(t *testing.T) {
 
 		// The documented default when DeliveryMethod is empty.
 		{"default from sendEmail true is EMAIL", func(r *tango.CreateOrderRequest) { r.SendEmail = boolPtr(true) },
-			[]wantField{{"recipient.email", "422.029"}, {"recipient.firstName", "422.028"}}},
+			[]wantField{{"recipient.email", "422.029"}, {"recipient.firstName", "422.007"}}},
 		{"default from sendEmail false is NONE", func(r *tango.CreateOrderRequest) {
 			r.SendEmail = boolPtr(false)
 			r.Recipient = &tango.Recipient{Email: "a@example.com"}
 		}, nil},
 		{"default from a recipient email is EMAIL", func(r *tango.CreateOrderRequest) {
 			r.Recipient = &tango.Recipient{Email: "a@example.com"}
-		}, []wantField{{"recipient.firstName", "422.028"}}},
+		}, []wantField{{"recipient.firstName", "422.007"}}},
 		{"default without an email is NONE", func(r *tango.CreateOrderRequest) {
 			r.Recipient = &tango.Recipient{FirstName: "Ada", MobileNumber: "+15555550100"}
 		}, nil},
@@ -205,12 +213,12 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 		}
 		assert.Equal(t, []string{
 			"externalRefID=422.110", "customerIdentifier=422.501", "utid=422.147", "amount=422.014",
-			"recipient.firstName=422.028", "sender.email=422.134", "emailSubject=422.111", "notes=422.111",
+			"recipient.firstName=422.007", "sender.email=422.134", "emailSubject=422.111", "notes=422.111",
 		}, paths)
 
 		var ve *tango.ValidationError
 		require.True(t, errors.As(err, &ve))
-		for _, k := range []string{"422.110", "422.501", "422.147", "422.014", "422.028", "422.134", "422.111"} {
+		for _, k := range []string{"422.110", "422.501", "422.147", "422.014", "422.007", "422.134", "422.111"} {
 			assert.True(t, ve.HasKey(k), k)
 		}
 		assert.True(t, strings.HasPrefix(err.Error(), "tango: invalid request, nothing was sent: externalRefID (422.110)"))

@@ -22,7 +22,7 @@ const (
 	keyAmountDigits        = "422.105" // more than 6 integer digits or 2 decimals
 	keyExternalRefIDLength = "422.110" // externalRefID longer than 100 characters
 	keyInsecureCharacters  = "422.111" // possibly insecure characters
-	keyETIDFormat          = "422.124" // must match ^[eE]\d{6}$
+	keyETIDFormat          = "422.031" // the order etid is not valid (E and 6 digits)
 	keyEmailFormat         = "422.134" // not a well-formed email address
 	keyNotNegative         = "422.141" // must be greater than or equal to 0
 	keyUTIDFormat          = "422.147" // U followed by 1 to 9 digits
@@ -49,7 +49,7 @@ var (
 	utidPattern       = regexp.MustCompile(`^[uU][0-9]{1,9}$`)
 	etidPattern       = regexp.MustCompile(`^[eE][0-9]{6}$`)
 	ptidPattern       = regexp.MustCompile(`^[pP][0-9]{1,99}$`)
-	e164Pattern       = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+	e164Pattern       = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	countryPattern    = regexp.MustCompile(`^[A-Za-z]{2,3}$`)
 )
 
@@ -92,9 +92,10 @@ func (v *validator) err() error {
 	return &ValidationError{Fields: append([]FieldError(nil), v.fields...)}
 }
 
-// required records 422.007 when value is empty and reports whether it was present.
+// required records 422.007 when value is empty or only white space, and reports
+// whether it was present.
 func (v *validator) required(path, value string) bool {
-	if value == "" {
+	if isBlank(value) {
 		v.add(path, keyRequired, "a value is required")
 		return false
 	}
@@ -154,11 +155,12 @@ func (v *validator) email(path, value string) {
 	}
 }
 
-// mobileNumber checks an optional mobile number in E.164 form (+15555550100).
+// mobileNumber checks an optional mobile number in E.164 form (+15555550100): a
+// plus sign, a country code that does not start with 0, and 7 to 15 digits in all.
 func (v *validator) mobileNumber(path, value string) {
 	if value != "" && !e164Pattern.MatchString(value) {
 		v.add(path, keyRecipientIncomplete,
-			"must be in E.164 form: a plus sign, the country code and the number, digits only, at most 15 digits")
+			"must be in E.164 form: a plus sign, the country code and the number, digits only, 7 to 15 digits")
 	}
 }
 
@@ -310,6 +312,9 @@ func isDomainLabel(l string) bool {
 	}
 	return true
 }
+
+// isBlank reports whether s is empty or only white space.
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 
 func isASCIIAlnum(r rune) bool {
 	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
