@@ -1,0 +1,173 @@
+package tangotest_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tango-sdk/tango-go/tangotest"
+)
+
+func TestStatusFaults(t *testing.T) {
+	tests := []struct {
+		name       string
+		action     tangotest.Action
+		status     int
+		key        string
+		retryAfter string
+	}{
+		{"429 without Retry-After", tangotest.RateLimited(0), 429, "429.001", ""},
+		{"429 with Retry-After", tangotest.RateLimited(1500 * time.Millisecond), 429, "429.001", "2"},
+		{"500", tangotest.Status(500), 500, "500.001", ""},
+		{"502", tangotest.Status(502), 502, "502.001", ""},
+		{"503", tangotest.Status(503), 503, "503.501", ""},
+		{"504", tangotest.Status(504), 504, "504.001", ""},
+		{"custom key", tangotest.Status(503).WithI18nKey("503.502", "Temporarily unavailable."), 503, "503.502", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t)
+			f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tt.action})
+			r := f.do(http.MethodPost, "orders", order("st-1", tangotest.UTIDRewardLink, "1"))
+			require.Equal(t, tt.status, r.status, "%s", r.raw)
+			assert.Equal(t, tt.key, r.key(t))
+			assert.Equal(t, tt.retryAfter, r.header.Get("Retry-After"))
+			body := r.obj(t)
+			assert.Equal(t, r.header.Get("X-REQUEST-ID"), body["requestId"])
+			assert.Equal(t, tangotest.PathOrders, body["path"])
+			assert.Equal(t, 0, f.srv.OrdersCreated(), "nothing happened")
+
+			// Times: 1, so the retry goes through.
+			r = f.do(http.MethodPost, "orders", order("st-1", tangotest.UTIDRewardLink, "1"))
+			assert.Equal(t, http.StatusCreated, r.status)
+		})
+	}
+}
+
+func TestStatusAfterCommit(t *testing.T) {
+	f := setup(t)
+	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.StatusAfterCommit(503)})
+	r := f.do(http.MethodPost, "orders", order("pc-1", tangotest.UTIDRewardLink, "3"))
+	require.Equal(t, http.StatusServiceUnavailable, r.status)
+	assert.Equal(t, "503.501", r.key(t))
+	assert.Equal(t, 1, f.srv.OrderCount(tangotest.DemoAccount, "pc-1"), "processed, then 503")
+	assert.Equal(t, "997.00", f.srv.Balance(tangotest.DemoAccount))
+	r = f.do(http.MethodPost, "orders", order("pc-1", tangotest.UTIDRewardLink, "3"))
+	assert.Equal(t, http.StatusOK, r.status, "the retry finds the order")
+}
+
+func TestConnectionResets(t *testing.T) {
+	tests := []struct {
+		name    string
+		action  tangotest.Action
+		created int
+		balance string
+	}{
+		{"before commit", tangotest.ConnectionReset(), 0, "1000.00"},
+		{"after commit", tangotest.ConnectionResetAfterCommit(), 1, "995.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t)
+			f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tt.action})
+			_, err := f.send(http.MethodPost, "orders", order("rs-1", tangotest.UTIDRewardLink, "5"))
+			require.Error(t, err, "the connection is dropped without an answer")
+			assert.Equal(t, tt.created, f.srv.OrdersCreated())
+			assert.Equal(t, tt.balance, f.srv.Balance(tangotest.DemoAccount))
+
+			r := f.do(http.MethodPost, "orders", order("rs-1", tangotest.UTIDRewardLink, "5"))
+			want := map[int]int{0: http.StatusCreated, 1: http.StatusOK}[tt.created]
+			assert.Equal(t, want, r.status, "retry with the same externalRefID")
+			assert.Equal(t, 1, f.srv.OrderCount(tangotest.DemoAccount, "rs-1"))
+			assert.Equal(t, 2, f.srv.RequestCount(http.MethodPost, tangotest.PathOrders))
+		})
+	}
+}
+
+func TestLatency(t *testing.T) {
+	f := setup(t)
+	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Latency(300 * time.Millisecond)})
+
+	// A client that gives up after 50 ms sees a timeout, and nothing happened.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL()+tangotest.PathOrders, nil)
+	require.NoError(t, err)
+	_, err = f.hc.Do(req)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	// The held handler ends when the client goes away; wait for it briefly.
+	require.Eventually(t, func() bool { return f.srv.OrdersCreated() == 0 && f.srv.RequestCount("", tangotest.PathOrders) == 1 },
+		time.Second, 5*time.Millisecond)
+
+	f.srv.Inject(tangotest.Fault{Method: http.MethodGet, Path: tangotest.PathCatalogs, Times: 1, Action: tangotest.Latency(60 * time.Millisecond)})
+	start := time.Now()
+	r := f.do(http.MethodGet, "catalogs", nil)
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.GreaterOrEqual(t, time.Since(start), 60*time.Millisecond)
+	assert.Equal(t, 0, f.srv.OrdersCreated())
+}
+
+func TestGatewayForbiddenFault(t *testing.T) {
+	f := setup(t)
+	f.srv.Inject(tangotest.Fault{Path: tangotest.APIPrefix, Action: tangotest.GatewayForbidden()})
+	r := f.do(http.MethodGet, "catalogs", nil)
+	require.Equal(t, http.StatusForbidden, r.status)
+	assert.Equal(t, "awselb/2.0", r.header.Get("Server"))
+	assert.Equal(t, "text/html", r.header.Get("Content-Type"))
+	// Times 0: every time. The token endpoint is not under /raas/v2.
+	assert.Equal(t, http.StatusForbidden, f.do(http.MethodGet, "orders", nil).status)
+	assert.NotEmpty(t, f.token())
+}
+
+func TestFaultMatchingAndRemoval(t *testing.T) {
+	f := setup(t)
+	remove := f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.Status(500)})
+	assert.Equal(t, http.StatusOK, f.do(http.MethodGet, "orders", nil).status, "other method")
+	assert.Equal(t, http.StatusOK, f.do(http.MethodGet, "catalogs", nil).status, "other path")
+	assert.Equal(t, http.StatusInternalServerError, f.do(http.MethodPost, "orders", order("", tangotest.UTIDRewardLink, "1")).status)
+	id := "RA000000-1-11"
+	assert.Equal(t, http.StatusInternalServerError, f.do(http.MethodPost, "orders/"+id+"/resends", nil).status, "segment prefix")
+	remove()
+	assert.Equal(t, http.StatusCreated, f.do(http.MethodPost, "orders", order("", tangotest.UTIDRewardLink, "1")).status)
+
+	f.srv.Inject(tangotest.Fault{Path: "/raas/v2/order", Action: tangotest.Status(500)})
+	assert.Equal(t, http.StatusOK, f.do(http.MethodGet, "orders", nil).status, "a prefix matches whole segments only")
+	f.srv.ClearFaults()
+
+	assert.Panics(t, func() { f.srv.Inject(tangotest.Fault{}) })
+	assert.Panics(t, func() { f.srv.Inject(tangotest.Fault{Probability: 2, Action: tangotest.Status(500)}) })
+	assert.Panics(t, func() { f.srv.Inject(tangotest.Fault{Times: -1, Action: tangotest.Status(500)}) })
+}
+
+func TestFaultProbabilityIsSeeded(t *testing.T) {
+	pattern := func(seed int64) []int {
+		f := setup(t, tangotest.WithSeed(seed))
+		f.srv.Inject(tangotest.Fault{Path: tangotest.PathCatalogs, Probability: 0.5, Action: tangotest.Status(503)})
+		var out []int
+		for range 40 {
+			out = append(out, f.do(http.MethodGet, "catalogs", nil).status)
+		}
+		return out
+	}
+	a, b := pattern(7), pattern(7)
+	assert.Equal(t, a, b, "same seed, same faults")
+	fails := 0
+	for _, s := range a {
+		if s == http.StatusServiceUnavailable {
+			fails++
+		}
+	}
+	assert.Greater(t, fails, 5)
+	assert.Less(t, fails, 35)
+	assert.NotEqual(t, a, pattern(8), "another seed, another sequence")
+}
+
+func TestActionString(t *testing.T) {
+	assert.Equal(t, "latency 1s after commit", tangotest.LatencyAfterCommit(time.Second).String())
+	assert.Equal(t, "status 503 (503.501)", tangotest.Status(503).String())
+	assert.Equal(t, "connection reset", tangotest.ConnectionReset().String())
+}
