@@ -1,0 +1,326 @@
+package tango_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tango-sdk/tango-go"
+)
+
+func TestBodyIsIdenticalOnEveryAttempt(t *testing.T) {
+	body := map[string]any{
+		"customerIdentifier": "cust-1",
+		"amount":             json.Number("10.00"),
+		"message":            "Thanks! \u00e9\u4e2d",
+		"nested":             map[string]any{"list": []int{1, 2, 3}},
+	}
+	want, err := json.Marshal(body)
+	require.NoError(t, err)
+
+	cases := []struct {
+		name     string
+		method   string
+		status   int // of the failing attempts
+		failures int
+	}{
+		{"POST after 429s", http.MethodPost, http.StatusTooManyRequests, 2},
+		{"GET after 503s", http.MethodGet, http.StatusServiceUnavailable, 3},
+		{"GET after 500", http.MethodGet, http.StatusInternalServerError, 1},
+		{"PUT after 429", http.MethodPut, http.StatusTooManyRequests, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var bodies [][]byte
+			var lengths []int64
+			var types []string
+			srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				b, err := io.ReadAll(r.Body)
+				assert.NoError(t, err)
+				mu.Lock()
+				bodies = append(bodies, b)
+				lengths = append(lengths, r.ContentLength)
+				types = append(types, r.Header.Get("Content-Type"))
+				n := len(bodies)
+				mu.Unlock()
+				if n <= tc.failures {
+					writeTangoError(w, r, tc.status, "", http.StatusText(tc.status))
+					return
+				}
+				answerJSON(w, http.StatusCreated, map[string]string{"ok": "yes"})
+			})
+			c := newCoreClient(t, srv, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 5}))
+			resp, err := c.Do(t.Context(), tc.method, "/orders", nil, body, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tc.failures+1, resp.Attempts)
+
+			mu.Lock()
+			defer mu.Unlock()
+			require.Len(t, bodies, tc.failures+1)
+			for i := range bodies {
+				assert.Equal(t, string(want), string(bodies[i]), "attempt %d", i+1)
+				assert.Equal(t, int64(len(want)), lengths[i], "attempt %d Content-Length", i+1)
+				assert.Equal(t, "application/json", types[i], "attempt %d Content-Type", i+1)
+			}
+		})
+	}
+}
+
+// hangFirst makes the first n requests hang until the client gives up on them.
+func hangFirst(t *testing.T, n int64) *coreServer {
+	var srv *coreServer
+	srv = newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if srv.hits.Load() <= n {
+			select {
+			case <-r.Context().Done():
+				panic(http.ErrAbortHandler) // answer nothing, as a dead server would
+			case <-time.After(5 * time.Second):
+				t.Error("the client never abandoned a hanging attempt")
+			}
+			return
+		}
+		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
+	})
+	return srv
+}
+
+func TestAttemptTimeoutEndsOneAttemptOnly(t *testing.T) {
+	srv := hangFirst(t, 1)
+	c := newCoreClient(t, srv, tango.WithAttemptTimeout(50*time.Millisecond))
+	start := time.Now()
+	resp, err := getPing(t.Context(), c)
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, int64(2), srv.hits.Load())
+	assert.Less(t, time.Since(start), 3*time.Second)
+}
+
+func TestCallerContextBoundsTheWholeCall(t *testing.T) {
+	cases := []struct {
+		name           string
+		attemptTimeout time.Duration
+		minHits        int64
+	}{
+		{"one long attempt", 10 * time.Minute, 1},
+		{"many short attempts", 40 * time.Millisecond, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := hangFirst(t, 1000)
+			c := newCoreClient(t, srv, tango.WithAttemptTimeout(tc.attemptTimeout),
+				tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 20, InitialInterval: time.Millisecond, DisableBudget: true}))
+			ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := getPing(ctx, c)
+			elapsed := time.Since(start)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.GreaterOrEqual(t, srv.hits.Load(), tc.minHits)
+			assert.GreaterOrEqual(t, elapsed, 150*time.Millisecond, "the call ended before the caller's deadline")
+			assert.Less(t, elapsed, 2*time.Second, "the call outlived the caller's deadline")
+		})
+	}
+}
+
+func TestRetriesReuseOneConnection(t *testing.T) {
+	for _, size := range []int{0, 2 << 10, 65 << 10} {
+		t.Run(http.StatusText(http.StatusServiceUnavailable)+" body "+itoa(size), func(t *testing.T) {
+			filler := strings.Repeat("x", size)
+			srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Server", "nginx")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = io.WriteString(w, `{"httpCode":503,"i18nKey":"503.502","message":"`+filler+`"}`)
+			})
+			c := newCoreClient(t, srv, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 4, DisableBudget: true}))
+			_, err := getPing(t.Context(), c)
+			require.ErrorIs(t, err, tango.ErrServerError)
+			assert.Equal(t, int64(4), srv.hits.Load())
+			assert.Equal(t, int64(1), srv.conns.Load(), "each error body must be drained and closed so the next attempt reuses the connection")
+		})
+	}
+}
+
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			t.Run(method+" "+itoa(status), func(t *testing.T) {
+				var mu sync.Mutex
+				paths := map[string]int{}
+				srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					paths[r.URL.Path]++
+					mu.Unlock()
+					if r.URL.Path == apiRoot+"/elsewhere" {
+						answerJSON(w, http.StatusOK, map[string]string{})
+						return
+					}
+					http.Redirect(w, r, apiRoot+"/elsewhere", status)
+				})
+				c := newCoreClient(t, srv)
+				_, err := c.Do(t.Context(), method, "/orders", nil, map[string]string{"a": "b"}, nil)
+				var apiErr *tango.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, status, apiErr.StatusCode)
+				mu.Lock()
+				defer mu.Unlock()
+				assert.Equal(t, map[string]int{apiRoot + "/orders": 1}, paths, "Location must never be requested")
+			})
+		}
+	}
+}
+
+func TestMaxResponseBytes(t *testing.T) {
+	// jsonOfSize returns a JSON object of exactly n bytes.
+	jsonOfSize := func(n int) string { return `{"a":"` + strings.Repeat("x", n-8) + `"}` }
+	cases := []struct {
+		name        string
+		method      string
+		size        int
+		wantErr     bool
+		wantUnknown bool
+	}{
+		{"GET at the cap", http.MethodGet, 1024, false, false},
+		{"GET one byte over", http.MethodGet, 1025, true, false},
+		{"GET far over", http.MethodGet, 1 << 20, true, false},
+		{"POST over the cap: the write happened", http.MethodPost, 4096, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, jsonOfSize(tc.size))
+			})
+			c := newCoreClient(t, srv, tango.WithMaxResponseBytes(1024))
+			var out map[string]string
+			_, err := c.Do(t.Context(), tc.method, "/catalogs", nil, nil, &out)
+			assert.Equal(t, int64(1), srv.hits.Load(), "an oversized answer is not retried")
+			if !tc.wantErr {
+				require.NoError(t, err)
+				assert.Len(t, out["a"], tc.size-8)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "WithMaxResponseBytes")
+			assert.Equal(t, tc.wantUnknown, errors.Is(err, tango.ErrOutcomeUnknown))
+		})
+	}
+}
+
+func TestLargeErrorBodyIsCutNotFatal(t *testing.T) {
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, strings.Repeat("bad request ", 20000))
+	})
+	c := newCoreClient(t, srv, tango.WithMaxResponseBytes(1024))
+	_, err := getPing(t.Context(), c)
+	var apiErr *tango.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.True(t, strings.HasPrefix(apiErr.Message, "bad request bad request"))
+	assert.LessOrEqual(t, len([]rune(apiErr.Message)), 201)
+}
+
+func TestNoBrowserHeadersAreEverSent(t *testing.T) {
+	var mu sync.Mutex
+	var seen []http.Header
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Clone())
+		n := len(seen)
+		mu.Unlock()
+		if n%2 == 1 {
+			writeTangoError(w, r, http.StatusTooManyRequests, "429.001", "Too many requests")
+			return
+		}
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	clients := map[string]*tango.Client{
+		"default":         newCoreClient(t, srv),
+		"custom headers":  newCoreClient(t, srv, tango.WithHeader("X-Trace", "1"), tango.WithUserAgent("app/1")),
+		"own http client": newCoreClient(t, srv, tango.WithHTTPClient(&http.Client{Transport: &http.Transport{}})),
+	}
+	for name, c := range clients {
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+			_, err := c.Do(t.Context(), method, "/x", nil, map[string]string{"a": "b"}, nil)
+			require.NoError(t, err, "%s %s", name, method)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 18)
+	for _, h := range seen {
+		for k := range h {
+			assert.NotContains(t, []string{"Origin", "Referer", "Cookie"}, k)
+			assert.False(t, strings.HasPrefix(k, "Sec-"), "browser fetch header %s", k)
+		}
+	}
+}
+
+func TestForwardedForFromWithHeaderArrivesNormalized(t *testing.T) {
+	cases := []struct {
+		name   string
+		values []string
+		want   []string // nil: no header at all
+	}{
+		{"ports stripped", []string{"203.0.113.7:8080, [2001:db8::1]:443"}, []string{"203.0.113.7, 2001:db8::1"}},
+		{"RFC 7239 for=", []string{`for=192.0.2.60, for="[2001:db8:cafe::17]:4711"`}, []string{"192.0.2.60, 2001:db8:cafe::17"}},
+		{"already clean", []string{"198.51.100.1"}, []string{"198.51.100.1"}},
+		{"garbage dropped", []string{"unknown, 10.0.0.1:99, _hidden"}, []string{"10.0.0.1"}},
+		{"nothing valid", []string{"unknown"}, nil},
+		{"two headers", []string{"198.51.100.1:1", "198.51.100.2:2"}, []string{"198.51.100.1", "198.51.100.2"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			var present bool
+			srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				got, present = r.Header.Values("X-Forwarded-For"), len(r.Header.Values("X-Forwarded-For")) > 0
+				answerJSON(w, http.StatusOK, map[string]string{})
+			})
+			var opts []tango.Option
+			for _, v := range tc.values {
+				opts = append(opts, tango.WithHeader("x-forwarded-for", v))
+			}
+			c := newCoreClient(t, srv, opts...)
+			_, err := getPing(t.Context(), c)
+			require.NoError(t, err)
+			if tc.want == nil {
+				assert.False(t, present, "X-Forwarded-For sent: %q", got)
+				return
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestDoRefusesBadPaths(t *testing.T) {
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	c := newCoreClient(t, srv)
+	for _, p := range []string{
+		"", "orders", "../orders", "/../orders", "/orders/..", "/a/./b", "/a/%2e%2e/b", "/a/%2E/b", "/.",
+		"/orders?externalRefID=1", "/orders#frag", "/a/%zz",
+	} {
+		_, err := c.Do(t.Context(), http.MethodGet, p, nil, nil, nil)
+		assert.Error(t, err, "path %q", p)
+	}
+	assert.Zero(t, srv.hits.Load(), "a refused path must not reach the server")
+
+	for _, p := range []string{"/orders", "/orders/RA-1", "/a.b/c..d/...", "/catalogs%20x"} {
+		_, err := c.Do(t.Context(), http.MethodGet, p, nil, nil, nil)
+		assert.NoError(t, err, "path %q", p)
+	}
+}
