@@ -166,8 +166,12 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 // plain http to anything but loopback, user info, query strings.
 func checkEnvURL(field, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("tango: Environment.%s %q is not an absolute http(s) URL", field, raw)
+	if err != nil {
+		// The parse error quotes the URL, which may hold a password: say less.
+		return nil, fmt.Errorf("tango: Environment.%s is not a valid URL", field)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("tango: Environment.%s %q is not an absolute http(s) URL", field, u.Redacted())
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("tango: Environment.%s must not carry user info, a query or a fragment", field)
