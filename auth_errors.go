@@ -24,7 +24,7 @@ var ErrTokenQuota = errors.New("tango: OAuth token quota exceeded")
 //
 // errors.Is(err, ErrTokenQuota) tells a quota refusal; errors.Is(err,
 // ErrUnauthorized) tells refused credentials (invalid_client, unauthorized_client,
-// invalid_grant, or a 401).
+// invalid_grant, access_denied, or a 401) unless the refusal is about the quota.
 type TokenError struct {
 	// Environment names the environment whose token endpoint answered.
 	Environment string
@@ -78,6 +78,9 @@ func (e *TokenError) Is(target error) bool {
 	case ErrTokenQuota:
 		return e.quota
 	case ErrUnauthorized:
+		if e.quota {
+			return false // Tango words its quota refusal as access_denied; the credentials are fine
+		}
 		switch e.Code {
 		case "invalid_client", "unauthorized_client", "invalid_grant", "access_denied":
 			return true
