@@ -1,7 +1,9 @@
 package tangotest_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -90,25 +92,34 @@ func TestConnectionResets(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	f := setup(t)
-	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Latency(300 * time.Millisecond)})
+	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Latency(200 * time.Millisecond)})
 
-	// A client that gives up after 50 ms sees a timeout, and nothing happened.
+	// A client that gives up after 50 ms sees a timeout.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL()+tangotest.PathOrders, nil)
+	body, err := json.Marshal(order("late-1", tangotest.UTIDRewardLink, "1"))
 	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL()+tangotest.PathOrders, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", f.basic())
 	_, err = f.hc.Do(req)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	// The held handler ends when the client goes away; wait for it briefly.
-	require.Eventually(t, func() bool { return f.srv.OrdersCreated() == 0 && f.srv.RequestCount("", tangotest.PathOrders) == 1 },
-		time.Second, 5*time.Millisecond)
+
+	// The held handler notices that the client left and never places the order,
+	// not even once the latency would have run out.
+	time.Sleep(250 * time.Millisecond)
+	assert.Equal(t, 0, f.srv.OrdersCreated())
+	assert.Equal(t, 1, f.srv.RequestCount(http.MethodPost, tangotest.PathOrders))
 
 	f.srv.Inject(tangotest.Fault{Method: http.MethodGet, Path: tangotest.PathCatalogs, Times: 1, Action: tangotest.Latency(60 * time.Millisecond)})
 	start := time.Now()
 	r := f.do(http.MethodGet, "catalogs", nil)
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.GreaterOrEqual(t, time.Since(start), 60*time.Millisecond)
-	assert.Equal(t, 0, f.srv.OrdersCreated())
+
+	// The same order, sent again, goes through: nothing was left in flight.
+	assert.Equal(t, http.StatusCreated, f.do(http.MethodPost, "orders", order("late-1", tangotest.UTIDRewardLink, "1")).status)
 }
 
 func TestGatewayForbiddenFault(t *testing.T) {
