@@ -53,19 +53,10 @@ func newCoreServer(t testing.TB, h http.HandlerFunc) *coreServer {
 func startCoreServer(t testing.TB, h http.HandlerFunc, l net.Listener, useTLS bool) *coreServer {
 	t.Helper()
 	ts := &coreServer{}
-	ts.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ts.hits.Add(1)
-		h(w, r)
-	}))
+	ts.Server = newUnstartedCounting(ts, h)
 	if l != nil {
 		_ = ts.Listener.Close()
 		ts.Listener = l
-	}
-	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			ts.conns.Add(1)
-		}
 	}
 	if useTLS {
 		ts.StartTLS()
@@ -76,6 +67,22 @@ func startCoreServer(t testing.TB, h http.HandlerFunc, l net.Listener, useTLS bo
 	}
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// newUnstartedCounting makes an unstarted server running h that counts requests
+// and connections into ts and keeps quiet about handshake failures.
+func newUnstartedCounting(ts *coreServer, h http.HandlerFunc) *httptest.Server {
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts.hits.Add(1)
+		h(w, r)
+	}))
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			ts.conns.Add(1)
+		}
+	}
+	return s
 }
 
 // env is an Environment whose API root is on the test server.
