@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"crypto/x509"
 	"log/slog"
 	"net/http"
 )
@@ -22,9 +23,13 @@ type Auth interface {
 type authDeps struct {
 	env        Environment
 	httpClient *http.Client // pinned TLS, no redirects, no retries, no auth
-	logger     *slog.Logger
-	clock      Clock
-	userAgent  string
+	// roots are the pinned roots. When httpClient's transport is a caller's
+	// RoundTripper (not an *http.Transport the SDK configured), token responses are
+	// checked against them after the fact, as API responses are.
+	roots     *x509.CertPool
+	logger    *slog.Logger
+	clock     Clock
+	userAgent string
 }
 
 // authenticator puts credentials on requests for one Client.
