@@ -1,0 +1,194 @@
+package tango
+
+// Cursor paging, the style Tango uses for the customer, account, credit card and
+// exchange rate lists: the caller opts in with paginate=true and walks the list
+// with opaque cursors. This file holds the generic machinery; each list adds its
+// filters and calls listPage and walkPages.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Cursor paging limits Tango documents.
+const (
+	// MaxCursorPageSize is the largest maxResults Tango accepts on a cursor list.
+	MaxCursorPageSize = 200
+	// DefaultCursorPageSize is the page size Tango uses when maxResults is left out.
+	DefaultCursorPageSize = 10
+)
+
+// CursorParams are the paging fields of every cursor list. Embed it in a list's
+// params. The zero value asks for the first page at Tango's default size.
+type CursorParams struct {
+	// MaxResults is the page size, 1 to 200; 0 leaves it to Tango (10).
+	MaxResults int
+	// NextCursor asks for the page after the one that returned it
+	// (Page.NextCursor). Set at most one of NextCursor and PrevCursor.
+	NextCursor string
+	// PrevCursor asks for the page before the one that returned it
+	// (Page.PrevCursor).
+	PrevCursor string
+}
+
+// validate records the paging rules: the page size range and one cursor at most.
+func (p *CursorParams) validate(v *validator) {
+	if p.MaxResults < 0 || p.MaxResults > MaxCursorPageSize {
+		v.add("maxResults", keyUnprocessable, fmt.Sprintf("must be 1 to %d (0 for Tango's default)", MaxCursorPageSize))
+	}
+	if p.NextCursor != "" && p.PrevCursor != "" {
+		v.add("nextCursor", keyUnprocessable, "set nextCursor or prevCursor, not both")
+	}
+	// Cursors are opaque base64 tokens from Tango; anything that could not be one
+	// is refused rather than sent.
+	for _, c := range []struct{ path, value string }{{"nextCursor", p.NextCursor}, {"prevCursor", p.PrevCursor}} {
+		if c.value != "" && !isCursorToken(c.value) {
+			v.add(c.path, keyUnprocessable, "must be a cursor exactly as Tango returned it")
+		}
+	}
+}
+
+// isCursorToken reports whether s only holds characters a base64 cursor can have
+// (either alphabet, with padding) and is of a sane length.
+func isCursorToken(s string) bool {
+	if len(s) > 4096 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := isASCIIAlnum(rune(c)) || c == '+' || c == '/' || c == '-' || c == '_' || c == '='
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// apply adds paginate=true and the paging fields to q.
+func (p *CursorParams) apply(q url.Values) {
+	q.Set("paginate", "true")
+	if p.MaxResults > 0 {
+		q.Set("maxResults", strconv.Itoa(p.MaxResults))
+	}
+	if p.NextCursor != "" {
+		q.Set("nextCursor", p.NextCursor)
+	}
+	if p.PrevCursor != "" {
+		q.Set("prevCursor", p.PrevCursor)
+	}
+}
+
+// Page is one page of a cursor list: Tango's answer to a list call made with
+// paginate=true. Pass NextCursor (or PrevCursor) back in the params' CursorParams
+// to move on, or range over the list's iterator instead.
+type Page[T any] struct {
+	// Items are the page's rows.
+	Items []*T `json:"items"`
+	// NumberOfElements is how many rows this page holds.
+	NumberOfElements int `json:"numberOfElements"`
+	// MaxResults is the page size Tango applied.
+	MaxResults int `json:"maxResults"`
+	// NextCursor fetches the following page; empty on the last page.
+	NextCursor string `json:"nextCursor,omitempty"`
+	// PrevCursor fetches the preceding page; empty on the first page.
+	PrevCursor string `json:"prevCursor,omitempty"`
+	// NextPageAvailable says whether a following page exists.
+	NextPageAvailable bool `json:"nextPageAvailable"`
+	// PrevPageAvailable says whether a preceding page exists.
+	PrevPageAvailable bool `json:"prevPageAvailable"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// HasNext reports whether a following page can be fetched.
+func (p *Page[T]) HasNext() bool { return p.NextPageAvailable && p.NextCursor != "" }
+
+// UnmarshalJSON reads a cursor page, or a plain JSON array of rows (what Tango
+// answers when paging is off), which becomes one complete page.
+func (p *Page[T]) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
+		var items []*T
+		if err := json.Unmarshal(t, &items); err != nil {
+			return err
+		}
+		*p = Page[T]{Items: items, NumberOfElements: len(items), MaxResults: len(items)}
+		return nil
+	}
+	type plain Page[T] // no methods: avoids recursion
+	var v plain
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = Page[T](v)
+	return nil
+}
+
+// listPage fetches one cursor page of path. q holds the list's filters; paging
+// comes from cp. customer and account, when set, are shown to the AccountGuard.
+func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, cp CursorParams, customer, account string) (*Page[T], error) {
+	if q == nil {
+		q = url.Values{}
+	}
+	cp.apply(q)
+	r, err := newRequest(http.MethodGet, path, q, nil, retryRead)
+	if err != nil {
+		return nil, err
+	}
+	r.customer, r.account = customer, account
+	var out Page[T]
+	resp, err := c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
+
+// walkPages returns an iterator over every row of a cursor list, starting at the
+// page start names. fetch gets the paging fields of each page in turn (the list's
+// filters are its own business). The walk stops after the last page, on an empty
+// page, when Tango hands back a cursor it already gave (no progress), when the
+// consumer stops ranging, or with an error (the context's error included), which
+// is yielded last.
+func walkPages[T any](ctx context.Context, start CursorParams, fetch func(context.Context, CursorParams) (*Page[T], error)) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		cp := start
+		seen := map[string]bool{}
+		if cp.NextCursor != "" {
+			seen[cp.NextCursor] = true
+		}
+		for {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			page, err := fetch(ctx, cp)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if len(page.Items) == 0 || !page.HasNext() || seen[page.NextCursor] {
+				return
+			}
+			seen[page.NextCursor] = true
+			cp.NextCursor, cp.PrevCursor = page.NextCursor, ""
+		}
+	}
+}
+
+// errSeq returns an iterator that yields err once: the shape of an iterator
+// whose params were refused before anything was sent.
+func errSeq[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
+}
