@@ -77,8 +77,10 @@ func WithTokenStore(s TokenStore) AuthOption {
 	}
 }
 
-// WithRefreshWindow makes the client renew a token once it has less than d left,
-// in the background, while callers keep using the current one. The default is the last
+// WithRefreshWindow makes the client renew a token once it has less than d left: the
+// first call inside the window starts a refresh in the background and every caller
+// keeps using the current token meanwhile (no timer runs between calls; a client that
+// is idle through the whole window fetches when it is next used). The default is the last
 // 10 % of the token's lifetime and at least MinRefreshWindow (2 h 24 min for Tango's
 // 24-hour tokens). The window never exceeds half a token's lifetime, so a short-lived
 // token is not refreshed on every call.
