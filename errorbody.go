@@ -22,9 +22,9 @@ type errorInfo struct {
 }
 
 // parseErrorBody turns a non-2xx answer into *GatewayError (an HTML 403 from the
-// load balancer) or *APIError, and returns the top-level i18nKey for retry
+// load balancer) or *APIError, with the top-level i18nKey for retry
 // classification.
-func parseErrorBody(r *request, resp *http.Response, data []byte) (error, string) {
+func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey string, err error) {
 	reqID := resp.Header.Get("X-Request-Id")
 	path := r.path
 	if resp.Request != nil && resp.Request.URL != nil {
@@ -35,10 +35,10 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (error, string
 	isJSON := len(trimmed) > 0 && trimmed[0] == '{'
 	if resp.StatusCode == http.StatusForbidden && !isJSON &&
 		(strings.HasPrefix(strings.ToLower(server), "awselb") || strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html")) {
-		return &GatewayError{
+		return "", &GatewayError{
 			StatusCode: resp.StatusCode, Server: server, RequestID: reqID,
 			Method: r.method, Path: path, Excerpt: excerpt(trimmed),
-		}, ""
+		}
 	}
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: reqID, Method: r.method, Path: path, RetryAfter: resp.Header.Get("Retry-After")}
 	var info errorInfo
@@ -53,7 +53,7 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (error, string
 	} else {
 		e.Message = excerpt(trimmed)
 	}
-	return e, e.I18nKey
+	return e.I18nKey, e
 }
 
 // excerpt keeps the start of a body, printable characters only, on one line.

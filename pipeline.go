@@ -191,7 +191,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		o.status, o.err, o.fatal = 0, errResponseTooLarge, true
 	}
 	if o.status != 0 && (o.status < 200 || o.status > 299) {
-		o.apiErr, o.i18nKey = parseErrorBody(r, resp, data)
+		o.i18nKey, o.apiErr = parseErrorBody(r, resp, data)
 	}
 	c.logAttempt(ctx, r, n, o, start)
 	return o, data
