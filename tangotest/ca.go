@@ -23,9 +23,10 @@ type testCA struct {
 	leaf    tls.Certificate
 }
 
-// newTestCA makes a CA and a server certificate for 127.0.0.1, ::1 and localhost.
+// newTestCA makes a CA and a server certificate for 127.0.0.1, ::1 and localhost;
+// the server certificate expires leafLifetime from now (negative: it has expired).
 // Validity uses the wall clock (TLS peers check it), never the fake's clock.
-func newTestCA() (*testCA, error) {
+func newTestCA(leafLifetime time.Duration) (*testCA, error) {
 	now := time.Now()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -57,8 +58,8 @@ func newTestCA() (*testCA, error) {
 	leafTmpl := &x509.Certificate{
 		SerialNumber: serial(),
 		Subject:      pkix.Name{CommonName: "tangotest server"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(365 * 24 * time.Hour),
+		NotBefore:    now.Add(min(-time.Hour, leafLifetime-time.Hour)),
+		NotAfter:     now.Add(leafLifetime),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:     []string{"localhost"},

@@ -23,6 +23,9 @@ type config struct {
 	orderTPS      float64
 	fixtures      bool
 	maxRecorded   int
+	gateway       bool          // WithForwardingGateway
+	skew          time.Duration // WithClockSkew
+	certLifetime  time.Duration // WithCertificateExpiresIn
 }
 
 func defaultConfig() config {
@@ -31,6 +34,7 @@ func defaultConfig() config {
 		now:           time.Now,
 		seed:          1,
 		fixtures:      true,
+		certLifetime:  defaultCertLifetime,
 	}
 }
 

@@ -115,7 +115,7 @@ func Start(addr string, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ca, err := newTestCA()
+	ca, err := newTestCA(cfg.certLifetime)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func Start(addr string, opts ...Option) (*Server, error) {
 	s.url = "https://" + ln.Addr().String()
 	s.baseCtx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &http.Server{
-		Handler: s,
+		Handler: s.edge(),
 		TLSConfig: &tls.Config{
 			MinVersion:   tls.VersionTLS12,
 			Certificates: []tls.Certificate{ca.leaf},
@@ -296,5 +296,5 @@ func (s *Server) GoString() string { return s.String() }
 // Format prints String for every verb, so that no fmt verb reaches the fields.
 func (s *Server) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
-// now reads the configured clock.
-func (s *Server) now() time.Time { return s.cfg.now() }
+// now reads the configured clock, moved by WithClockSkew.
+func (s *Server) now() time.Time { return s.cfg.now().Add(s.cfg.skew) }
