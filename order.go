@@ -156,7 +156,7 @@ type Order struct {
 }
 
 // State returns the order's status under either of the names Tango uses.
-func (o *Order) State() OrderStatus {
+func (o Order) State() OrderStatus {
 	if o.Status != "" {
 		return o.Status
 	}
@@ -164,24 +164,19 @@ func (o *Order) State() OrderStatus {
 }
 
 // String identifies the order without printing credentials or contact data.
-func (o *Order) String() string {
-	if o == nil {
-		return "<nil order>"
-	}
+func (o Order) String() string {
 	return fmt.Sprintf("tango.Order{%s externalRefID=%s %s %s}", o.ReferenceOrderID, o.ExternalRefID, o.UTID, o.State())
 }
 
-// GoString keeps %#v from printing the reward.
-func (o *Order) GoString() string { return o.String() }
+// GoString keeps %#v from printing the reward and the recipient.
+func (o Order) GoString() string { return o.String() }
 
 // Format prints the short form for every verb, so %v and %+v show no reward.
-func (o *Order) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(o.String())) }
+func (o Order) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(o.String())) }
 
-// LogValue lets slog log an order by id, never by content.
-func (o *Order) LogValue() slog.Value {
-	if o == nil {
-		return slog.StringValue("<nil order>")
-	}
+// LogValue lets slog log an order by its ids, never by its content: slog's JSON
+// handler would otherwise encode the recipient in full.
+func (o Order) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("reference_order_id", o.ReferenceOrderID),
 		slog.String("external_ref_id", o.ExternalRefID),

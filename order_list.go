@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -63,6 +64,12 @@ func (p ListOrdersParams) String() string { return "tango.ListOrdersParams{" + r
 
 // GoString hides the filters from %#v.
 func (p ListOrdersParams) GoString() string { return p.String() }
+
+// Format hides the filters from every fmt verb.
+func (p ListOrdersParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue hides the filters from slog, whose JSON handler would encode them.
+func (p ListOrdersParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // validate checks the paging and date rules Tango enforces.
 func (p *ListOrdersParams) validate() error {
@@ -148,6 +155,21 @@ type OrderList struct {
 	Orders []*Order `json:"orders"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
+}
+
+// LogValue logs the page and the orders' ids, never their recipients.
+func (l OrderList) LogValue() slog.Value {
+	ids := make([]string, len(l.Orders))
+	for i, o := range l.Orders {
+		if o != nil {
+			ids[i] = o.ReferenceOrderID
+		}
+	}
+	return slog.GroupValue(
+		slog.Int("page", l.Page.Number),
+		slog.Int64("total_count", l.Page.TotalCount),
+		slog.Any("reference_order_ids", ids),
+	)
 }
 
 // List fetches one page of orders (GET /orders). params may be nil.

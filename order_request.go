@@ -110,8 +110,10 @@ type CreateOrderRequest struct {
 }
 
 // Recipient is the person who receives a reward. It is recipient contact data:
-// it encodes to JSON normally, since Tango needs it, but every other way of
-// printing it (String, GoString, fmt verbs, slog) shows "[REDACTED]".
+// every way of printing it (String, GoString, fmt verbs, slog, and encoding/json,
+// which logging libraries fall back on) shows "[REDACTED]". The SDK sends the real
+// values to Tango through its own wire types; keep your own copy of the fields if
+// you need to store them.
 type Recipient struct {
 	// Email is where an EMAIL reward goes.
 	Email string `json:"email,omitempty"`

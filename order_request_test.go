@@ -2,10 +2,13 @@ package tango_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -243,6 +246,21 @@ func TestValidateDoesNotModifyTheRequest(t *testing.T) {
 	assert.Equal(t, beforeRecipient, *r.Recipient)
 }
 
+// sentOrderBody places r through a client and returns the body the server received.
+func sentOrderBody(t *testing.T, r *tango.CreateOrderRequest) string {
+	t.Helper()
+	var body []byte
+	ts := newCoreServer(t, func(w http.ResponseWriter, req *http.Request) {
+		body, _ = io.ReadAll(req.Body)
+		writeTangoError(w, req, http.StatusBadRequest, "400.001", "stop here")
+	})
+	c := newCoreClient(t, ts, quickRetries(1))
+	_, err := c.Orders.Create(context.Background(), r)
+	require.Error(t, err)
+	require.NotEmpty(t, body)
+	return string(body)
+}
+
 func TestCreateOrderRequestJSON(t *testing.T) {
 	t.Run("every field uses Tango's wire name", func(t *testing.T) {
 		r := validOrder()
@@ -250,9 +268,7 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 		r.PTID = "P123"
 		r.ExpirationDate = "2027-01-31"
 		r.Recipient.MobileNumber = "+15555550100"
-		r.Recipient.Address = validAddress()
-		b, err := json.Marshal(r)
-		require.NoError(t, err)
+		b := []byte(sentOrderBody(t, r))
 		assert.JSONEq(t, `{
 			"externalRefID": "order-2026-0001",
 			"customerIdentifier": "cust-00001",
@@ -262,9 +278,7 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 			"deliveryMethod": "EMAIL",
 			"sendEmail": true,
 			"recipient": {
-				"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "mobileNumber": "+15555550100",
-				"address": {"companyName": "Analytical Engines Ltd", "streetLine1": "12 Example Street", "streetLine2": "Floor 3",
-					"city": "Springfield", "stateOrProvince": "IL", "postalCode": "62701", "country": "US"}
+				"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "mobileNumber": "+15555550100"
 			},
 			"sender": {"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.org"},
 			"emailSubject": "A thank-you from all of us",
@@ -281,14 +295,21 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 
 	t.Run("optional fields are left out", func(t *testing.T) {
 		r := &tango.CreateOrderRequest{
+			ExternalRefID:      "order-2026-0002",
 			CustomerIdentifier: "cust-00001", AccountIdentifier: "acct-00001", UTID: "U561593",
 			Amount: tango.MustParseAmount("25"), SendEmail: boolPtr(false),
 		}
+		assert.JSONEq(t,
+			`{"externalRefID":"order-2026-0002","customerIdentifier":"cust-00001","accountIdentifier":"acct-00001","utid":"U561593","amount":25,"deliveryMethod":"NONE","sendEmail":false}`,
+			sentOrderBody(t, r), "a false sendEmail is still sent, with the delivery method it means")
+	})
+
+	t.Run("encoding/json redacts contact data outside the wire", func(t *testing.T) {
+		r := validOrder()
 		b, err := json.Marshal(r)
 		require.NoError(t, err)
-		assert.Equal(t,
-			`{"customerIdentifier":"cust-00001","accountIdentifier":"acct-00001","utid":"U561593","amount":25,"sendEmail":false}`,
-			string(b), "a false sendEmail is still sent")
+		assert.NotContains(t, string(b), "ada@example.com")
+		assert.Contains(t, string(b), `"recipient":"[REDACTED]"`)
 	})
 
 	t.Run("decodes, keeping unknown delivery methods", func(t *testing.T) {
@@ -424,10 +445,14 @@ func TestContactDataNeverInValidationErrors(t *testing.T) {
 }
 
 func TestRecipientStillEncodesForTheWire(t *testing.T) {
-	b, err := json.Marshal(plantedOrder().Recipient)
+	r := plantedOrder() // ADDRESS delivery: the address goes on the wire too
+	body := sentOrderBody(t, r)
+	assert.Contains(t, body, `"email":"ada.secret@example.com"`)
+	assert.Contains(t, body, `"streetLine1":"742 Evergreen Terrace"`)
+	assert.Contains(t, body, `"sender":{"firstName":"Gracesender"`)
+	b, err := json.Marshal(r.Recipient)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"email":"ada.secret@example.com"`)
-	assert.Contains(t, string(b), `"streetLine1":"742 Evergreen Terrace"`)
+	assert.Equal(t, `"[REDACTED]"`, string(b), "outside the wire, encoding/json sees no contact data")
 }
 
 func FuzzValidate(f *testing.F) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,7 +102,7 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		body.ExternalRefID = uuid.NewString()
 	}
 	ref := body.ExternalRefID
-	r, err := newRequest(http.MethodPost, "/orders", nil, &body, retryKeyed)
+	r, err := newRequest(http.MethodPost, "/orders", nil, body.wire(), retryKeyed)
 	if err != nil {
 		return nil, &OrderError{ExternalRefID: ref, Err: err}
 	}
@@ -228,6 +229,9 @@ func (ResendRequest) GoString() string { return redacted }
 
 // Format hides the contact data from every verb.
 func (ResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue hides the contact data from slog, whose JSON handler would encode it.
+func (ResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // Resend is Tango's record of a resend.
 type Resend struct {
