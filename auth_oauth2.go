@@ -192,7 +192,7 @@ func (t tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || t.roots == nil {
 		return resp, err
 	}
-	if err := checkPinned(resp, t.roots, r.URL.Hostname()); err != nil {
+	if err := checkPinned(resp, t.roots, r.URL); err != nil {
 		_ = resp.Body.Close()
 		return nil, err
 	}

@@ -23,7 +23,6 @@ import (
 type Client struct {
 	env            Environment
 	baseURL        string // APIBaseURL without a trailing slash
-	host           string // for the after-the-fact chain check
 	hc             *http.Client
 	postCheck      bool // the transport is the caller's; check chains ourselves
 	roots          *x509.CertPool
@@ -140,7 +139,6 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	c := &Client{
 		env:            env,
 		baseURL:        strings.TrimSuffix(base.String(), "/"),
-		host:           base.Hostname(),
 		hc:             hc,
 		postCheck:      postCheck,
 		roots:          roots,

@@ -90,7 +90,6 @@ func TestNewClientEnvironmentErrorsHideURLCredentials(t *testing.T) {
 }
 
 func TestNewClientMalformedURLErrorsHideCredentials(t *testing.T) {
-	t.Skip("BUG (h4-bugs.md #2): client.go:170 quotes the raw URL, user info included, in its error")
 	for _, raw := range []string{
 		"ftp://user:hunter2-planted@api.example.com/raas/v2",
 		"https://user:hunter2-planted@api.example.com:port/raas/v2",

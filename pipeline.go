@@ -167,7 +167,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	defer resp.Body.Close()
 	o.sent = true
 	if c.postCheck {
-		if err := checkPinned(resp, c.roots, c.host); err != nil {
+		if err := checkPinned(resp, c.roots, hreq.URL); err != nil {
 			o.err = err
 			c.logAttempt(ctx, r, n, o, start)
 			return o, nil

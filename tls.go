@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path"
 )
 
@@ -83,13 +84,18 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (rt http.Roun
 	return t, false, nil
 }
 
-// checkPinned verifies, after the fact, that a response came over a certificate
-// chain that ends in roots and names host. It runs only for caller-supplied
-// RoundTrippers whose TLS settings the SDK cannot see. Plain HTTP passes: NewClient
-// allows it only for loopback hosts.
-func checkPinned(resp *http.Response, roots *x509.CertPool, host string) error {
+// checkPinned verifies, after the fact, that the answer to a request sent to the
+// URL sent came over a certificate chain that ends in roots and names sent's host.
+// It runs only for caller-supplied RoundTrippers whose TLS settings the SDK cannot
+// see. An answer without TLS passes only for an http:// URL (which NewClient allows
+// only on loopback hosts): a RoundTripper that answers an https request without TLS
+// is refused, whatever it did to the request on the way.
+func checkPinned(resp *http.Response, roots *x509.CertPool, sent *url.URL) error {
 	if resp.TLS == nil {
-		return nil
+		if sent.Scheme == "http" {
+			return nil
+		}
+		return fmt.Errorf("%w: the custom transport answered an https request without TLS", ErrUntrustedServer)
 	}
 	certs := resp.TLS.PeerCertificates
 	if len(certs) == 0 {
@@ -99,7 +105,7 @@ func checkPinned(resp *http.Response, roots *x509.CertPool, host string) error {
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	if _, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host}); err != nil {
+	if _, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: sent.Hostname()}); err != nil {
 		return fmt.Errorf("%w: the custom transport accepted a chain the pinned roots do not: %w", ErrUntrustedServer, err)
 	}
 	return nil

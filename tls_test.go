@@ -240,7 +240,6 @@ func (d downgradeRT) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestCustomRoundTripperWithoutTLSIsRefused(t *testing.T) {
-	t.Skip("BUG (h4-bugs.md #3): tls.go checkPinned accepts resp.TLS == nil for an https base URL")
 	srv := startCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
 		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
 	}, nil, false)
