@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // Cursor paging limits Tango documents.
@@ -191,4 +192,47 @@ func walkPages[T any](ctx context.Context, start CursorParams, fetch func(contex
 // whose params were refused before anything was sent.
 func errSeq[T any](err error) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) { yield(nil, err) }
+}
+
+// listQuery builds a list's query string from typed filters. Zero values are left
+// out, so that a filter the caller did not set is never sent.
+type listQuery struct{ url.Values }
+
+// str sets k to v unless v is empty.
+func (q listQuery) str(k, v string) {
+	if v != "" {
+		q.Set(k, v)
+	}
+}
+
+// strs repeats k once per non-empty value (k=a&k=b), the way Tango reads array
+// filters.
+func (q listQuery) strs(k string, vs []string) {
+	for _, v := range vs {
+		if v != "" {
+			q.Add(k, v)
+		}
+	}
+}
+
+// time sets k to t in RFC 3339 (UTC) unless t is zero.
+func (q listQuery) time(k string, t time.Time) {
+	if !t.IsZero() {
+		q.Set(k, t.UTC().Format(time.RFC3339))
+	}
+}
+
+// amount sets k to a's exact decimal text unless a is nil.
+func (q listQuery) amount(k string, a *Amount) {
+	if a != nil {
+		q.Set(k, a.String())
+	}
+}
+
+// dateRange records a problem when both ends of a date filter are set and the
+// end is before the start.
+func (v *validator) dateRange(path string, from, to time.Time) {
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		v.add(path, keyUnprocessable, "must not be before the start of the range")
+	}
 }

@@ -37,19 +37,41 @@ func (cu *customer) view() customerWire {
 }
 
 // handleListCustomers serves GET /customers (filters: displayName, status,
-// accountIdentifier; cursor paging with paginate=true).
+// customerMin/MaxDateCreatedAt, and accountIdentifier, accountNumber,
+// accountDisplayName, accountStatus, accountMin/MaxDateCreatedAt, which select
+// customers owning a matching account; cursor paging with paginate=true).
 func (s *Server) handleListCustomers(c *call) {
 	q := c.r.URL.Query()
+	created, ok := readDateRange(c, q, "customerMinDateCreatedAt", "customerMaxDateCreatedAt")
+	if !ok {
+		return
+	}
+	acctCreated, ok := readDateRange(c, q, "accountMinDateCreatedAt", "accountMaxDateCreatedAt")
+	if !ok {
+		return
+	}
+	accountFilter := q.Get("accountIdentifier") != "" || q.Get("accountNumber") != "" ||
+		q.Get("accountDisplayName") != "" || q.Get("accountStatus") != "" ||
+		!acctCreated.from.IsZero() || !acctCreated.to.IsZero()
+	ownsMatch := func(cu *customer) bool {
+		for _, a := range cu.accounts {
+			if eqExact(q.Get("accountIdentifier"), a.id) && eqExact(q.Get("accountNumber"), a.number) &&
+				containsFold(a.displayName, q.Get("accountDisplayName")) &&
+				eqFold(q.Get("accountStatus"), a.status) && acctCreated.contains(a.createdAt) {
+				return true
+			}
+		}
+		return false
+	}
 	s.mu.Lock()
 	var out []customerWire
 	for _, cu := range s.customerList {
-		if !containsFold(cu.displayName, q.Get("displayName")) || !eqFold(q.Get("status"), cu.status) {
+		if !containsFold(cu.displayName, q.Get("displayName")) || !eqFold(q.Get("status"), cu.status) ||
+			!created.contains(cu.createdAt) {
 			continue
 		}
-		if id := q.Get("accountIdentifier"); id != "" {
-			if a, ok := s.accounts[id]; !ok || a.customer != cu {
-				continue
-			}
+		if accountFilter && !ownsMatch(cu) {
+			continue
 		}
 		out = append(out, cu.view())
 	}

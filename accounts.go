@@ -1,0 +1,372 @@
+package tango
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// AccountStatus is the state of an account, as Tango writes it (uppercase). It is
+// a string type so that statuses Tango adds later still decode.
+type AccountStatus string
+
+// Account statuses Tango documents.
+const (
+	// AccountActive accepts deposits and orders.
+	AccountActive AccountStatus = "ACTIVE"
+	// AccountInactive was switched off.
+	AccountInactive AccountStatus = "INACTIVE"
+	// AccountDisabled was disabled by Tango.
+	AccountDisabled AccountStatus = "DISABLED"
+	// AccountFrozen is held: no orders until Tango releases it.
+	AccountFrozen AccountStatus = "FROZEN"
+	// AccountDeleted was deleted.
+	AccountDeleted AccountStatus = "DELETED"
+)
+
+// currencyCodePattern is an ISO 4217 code. Tango accepts AUD, CAD, EUR, GBP, USD,
+// MXN, SGD and PLN for accounts today; the SDK checks only the shape, so that a
+// currency Tango adds works without an SDK release.
+var currencyCodePattern = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// NotificationEmail is one address Tango notifies: of deposits (an account's
+// fundingNotification) or of a low balance (an alert's balanceAlertNotification).
+type NotificationEmail struct {
+	// EmailAddress is the address. It is contact data: printing the enclosing
+	// models redacts it.
+	EmailAddress string `json:"emailAddress"`
+}
+
+// Account is an account with its balance (Tango's AccountView).
+//
+// Printing an account (fmt, slog) shows its identifier, status and balance, never
+// its contact addresses.
+type Account struct {
+	// AccountIdentifier is the platform's id for the account.
+	AccountIdentifier string `json:"accountIdentifier"`
+	// AccountNumber is Tango's number for the account ("A11720237").
+	AccountNumber string `json:"accountNumber,omitempty"`
+	// DisplayName is the account's friendly name.
+	DisplayName string `json:"displayName,omitempty"`
+	// CurrencyCode is the account's currency ("USD").
+	CurrencyCode string `json:"currencyCode,omitempty"`
+	// CurrentBalance is the money available for orders, exact.
+	CurrentBalance Amount `json:"currentBalance"`
+	// CreatedAt is when the account was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// Status is the account's state.
+	Status AccountStatus `json:"status,omitempty"`
+	// ContactEmail is the address of the account's representative.
+	ContactEmail string `json:"contactEmail,omitempty"`
+	// FundingNotification lists who is told about deposits.
+	FundingNotification []NotificationEmail `json:"fundingNotification,omitempty"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// String identifies the account without its contact data.
+func (a Account) String() string {
+	return fmt.Sprintf("tango.Account{%s %s %s %s}", a.AccountIdentifier, a.Status, a.CurrentBalance, a.CurrencyCode)
+}
+
+// GoString keeps %#v from printing contact data.
+func (a Account) GoString() string { return a.String() }
+
+// Format prints String for every verb, so %v and %+v show no contact data.
+func (a Account) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
+
+// LogValue lets slog log an account without its contact data.
+func (a Account) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("account_identifier", a.AccountIdentifier),
+		slog.String("status", string(a.Status)),
+		slog.String("current_balance", a.CurrentBalance.String()),
+		slog.String("currency_code", a.CurrencyCode),
+	)
+}
+
+// CreateAccountRequest is the body of POST /customers/{customerIdentifier}/accounts.
+// Printing it redacts the contact addresses.
+type CreateAccountRequest struct {
+	// AccountIdentifier is a new, unique id: 5 to 100 letters, digits or hyphens.
+	AccountIdentifier string `json:"accountIdentifier"`
+	// DisplayName is a friendly name of 5 to 100 characters, unique on the
+	// platform.
+	DisplayName string `json:"displayName"`
+	// ContactEmail is the address of the account's representative (required).
+	ContactEmail string `json:"contactEmail"`
+	// CurrencyCode is the account's currency; empty means USD. It can never change
+	// once the account has transactions.
+	CurrencyCode string `json:"currencyCode,omitempty"`
+	// FundingNotification lists who is told about deposits (optional).
+	FundingNotification []NotificationEmail `json:"fundingNotification,omitempty"`
+}
+
+// Validate checks the request against Tango's rules; nothing is sent when it
+// fails. CustomersService.CreateAccount calls it.
+func (r *CreateAccountRequest) Validate() error {
+	var v validator
+	r.check(&v)
+	return v.err()
+}
+
+// check records the request's problems into v.
+func (r *CreateAccountRequest) check(v *validator) {
+	if r == nil {
+		v.add("request", keyRequired, "a request is required")
+		return
+	}
+	v.identifier("accountIdentifier", r.AccountIdentifier)
+	v.displayName("displayName", r.DisplayName)
+	if v.required("contactEmail", r.ContactEmail) {
+		v.email("contactEmail", r.ContactEmail)
+	}
+	if r.CurrencyCode != "" && !currencyCodePattern.MatchString(r.CurrencyCode) {
+		v.add("currencyCode", keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
+	}
+	v.notificationEmails("fundingNotification", r.FundingNotification)
+}
+
+// String hides the contact addresses.
+func (r CreateAccountRequest) String() string {
+	return "tango.CreateAccountRequest{" + r.AccountIdentifier + " " + redacted + "}"
+}
+
+// GoString hides the contact addresses from %#v.
+func (r CreateAccountRequest) GoString() string { return r.String() }
+
+// Format prints String for every verb.
+func (r CreateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// notificationEmails checks a list of notification addresses: each one present
+// and well formed.
+func (v *validator) notificationEmails(path string, list []NotificationEmail) {
+	for i, n := range list {
+		p := fmt.Sprintf("%s[%d].emailAddress", path, i)
+		if v.required(p, n.EmailAddress) {
+			v.email(p, n.EmailAddress)
+		}
+	}
+}
+
+// UpdateAccountRequest is the body of PATCH /customers/{c}/accounts/{a}. Every
+// field is optional: a zero field leaves the account's value as it is.
+//
+// FundingNotification distinguishes nil from empty: nil (the zero value) leaves
+// the list alone, a non-nil empty slice ([]NotificationEmail{}) clears it, and a
+// non-empty slice replaces it. ClearFundingNotification says the middle case in
+// words.
+//
+// Printing it redacts the contact addresses.
+type UpdateAccountRequest struct {
+	// DisplayName renames the account; empty leaves the name alone.
+	DisplayName string `json:"displayName,omitempty"`
+	// ContactEmail changes the representative's address; empty leaves it alone.
+	ContactEmail string `json:"contactEmail,omitempty"`
+	// FundingNotification replaces (non-empty), clears (empty, non-nil) or keeps
+	// (nil) who is told about deposits. The omitzero option leaves only nil out of
+	// the JSON, so an empty slice is sent as [].
+	FundingNotification []NotificationEmail `json:"fundingNotification,omitzero"`
+}
+
+// ClearFundingNotification sets FundingNotification to an empty, non-nil list, so
+// that the update removes every funding notification address.
+func (r *UpdateAccountRequest) ClearFundingNotification() {
+	r.FundingNotification = []NotificationEmail{}
+}
+
+// Validate checks the request; nothing is sent when it fails. An update that
+// changes nothing is refused too.
+func (r *UpdateAccountRequest) Validate() error {
+	var v validator
+	r.check(&v)
+	return v.err()
+}
+
+// check records the request's problems into v.
+func (r *UpdateAccountRequest) check(v *validator) {
+	if r == nil || (r.DisplayName == "" && r.ContactEmail == "" && r.FundingNotification == nil) {
+		v.add("request", keyRequired, "set at least one of displayName, contactEmail and fundingNotification")
+		return
+	}
+	if r.DisplayName != "" {
+		v.displayName("displayName", r.DisplayName)
+	}
+	v.email("contactEmail", r.ContactEmail)
+	v.notificationEmails("fundingNotification", r.FundingNotification)
+}
+
+// String hides the contact addresses.
+func (r UpdateAccountRequest) String() string { return "tango.UpdateAccountRequest{" + redacted + "}" }
+
+// GoString hides the contact addresses from %#v.
+func (r UpdateAccountRequest) GoString() string { return r.String() }
+
+// Format prints String for every verb.
+func (r UpdateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// ListAccountsParams filters GET /accounts and GET /customers/{c}/accounts. Zero
+// fields are left out. Filters that name addresses are contact data: the SDK
+// never logs query strings.
+type ListAccountsParams struct {
+	// AccountNumber matches Tango's account number.
+	AccountNumber string
+	// DisplayName matches the account's display name.
+	DisplayName string
+	// Status matches the account's status.
+	Status AccountStatus
+	// ContactEmail matches the representative's address.
+	ContactEmail string
+	// CurrencyCodes matches accounts in any of these currencies.
+	CurrencyCodes []string
+	// MinBalance and MaxBalance bound currentBalance.
+	MinBalance, MaxBalance *Amount
+	// CreatedAfter and CreatedBefore bound createdAt (minDateCreatedAt,
+	// maxDateCreatedAt).
+	CreatedAfter, CreatedBefore time.Time
+	// FundingNotificationEmails matches accounts that notify any of these
+	// addresses.
+	FundingNotificationEmails []string
+	// CursorParams pages the list.
+	CursorParams
+}
+
+// String hides the filters, some of which are contact data.
+func (p ListAccountsParams) String() string { return "tango.ListAccountsParams{" + redacted + "}" }
+
+// GoString hides the filters from %#v.
+func (p ListAccountsParams) GoString() string { return p.String() }
+
+// check records the filters' problems into v.
+func (p *ListAccountsParams) check(v *validator) {
+	p.CursorParams.validate(v)
+	v.text("accountNumber", p.AccountNumber, singleLine)
+	v.text("displayName", p.DisplayName, singleLine)
+	v.email("contactEmail", p.ContactEmail)
+	for i, c := range p.CurrencyCodes {
+		if !currencyCodePattern.MatchString(c) {
+			v.add(fmt.Sprintf("currencyCode[%d]", i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
+		}
+	}
+	for i, e := range p.FundingNotificationEmails {
+		v.email(fmt.Sprintf("fundingNotificationEmail[%d]", i), e)
+	}
+	if p.MinBalance != nil && p.MaxBalance != nil && p.MinBalance.Cmp(*p.MaxBalance) > 0 {
+		v.add("maxBalance", keyUnprocessable, "must not be below minBalance")
+	}
+	v.dateRange("maxDateCreatedAt", p.CreatedAfter, p.CreatedBefore)
+}
+
+// query encodes the filters with Tango's parameter names.
+func (p *ListAccountsParams) query() url.Values {
+	q := listQuery{url.Values{}}
+	q.str("accountNumber", p.AccountNumber)
+	q.str("displayName", p.DisplayName)
+	q.str("status", string(p.Status))
+	q.str("contactEmail", p.ContactEmail)
+	q.strs("currencyCode", p.CurrencyCodes)
+	q.amount("minBalance", p.MinBalance)
+	q.amount("maxBalance", p.MaxBalance)
+	q.time("minDateCreatedAt", p.CreatedAfter)
+	q.time("maxDateCreatedAt", p.CreatedBefore)
+	q.strs("fundingNotificationEmail", p.FundingNotificationEmails)
+	return q.Values
+}
+
+// Get fetches an account with its balance (GET /accounts/{accountIdentifier}). An
+// unknown account is a 404 (errors.Is(err, ErrNotFound)).
+func (s *AccountsService) Get(ctx context.Context, accountIdentifier string) (*Account, error) {
+	return s.get(ctx, "", accountIdentifier)
+}
+
+// get is Get; customer, when set, is shown to the AccountGuard with the account.
+func (s *AccountsService) get(ctx context.Context, customer, accountIdentifier string) (*Account, error) {
+	var v validator
+	v.identifier("accountIdentifier", accountIdentifier)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	r, err := newRequest(http.MethodGet, "/accounts/"+url.PathEscape(accountIdentifier), nil, nil, retryRead)
+	if err != nil {
+		return nil, err
+	}
+	r.customer, r.account = customer, accountIdentifier
+	var out Account
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
+
+// List fetches one page of the platform's accounts (GET /accounts with
+// paginate=true). params may be nil; pass Page.NextCursor back in
+// params.NextCursor for the next page, or use All.
+func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) (*Page[Account], error) {
+	var p ListAccountsParams
+	if params != nil {
+		p = *params
+	}
+	var v validator
+	p.check(&v)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return listPage[Account](ctx, s.c, "/accounts", p.query(), p.CursorParams, "", "")
+}
+
+// All walks every account that matches params, page after page (see List). The
+// caller's params are copied, never changed. Paging stops after the last page, on
+// an empty page or when Tango repeats a cursor; an error ends the walk.
+func (s *AccountsService) All(ctx context.Context, params *ListAccountsParams) iter.Seq2[*Account, error] {
+	var p ListAccountsParams
+	if params != nil {
+		p = *params
+	}
+	var v validator
+	p.check(&v)
+	if err := v.err(); err != nil {
+		return errSeq[Account](err)
+	}
+	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[Account], error) {
+		q := p
+		q.CursorParams = cp
+		return s.List(ctx, &q)
+	})
+}
+
+// Update changes an account's display name, contact address or funding
+// notification list (PATCH /customers/{customerIdentifier}/accounts/{accountIdentifier})
+// and returns the account as Tango stored it. See UpdateAccountRequest for how
+// nil and empty lists differ.
+//
+// An update is never retried once it may have reached Tango: an uncertain
+// outcome is an *OutcomeUnknownError; read the account with Get to settle it.
+func (s *AccountsService) Update(ctx context.Context, customerIdentifier, accountIdentifier string, req *UpdateAccountRequest) (*Account, error) {
+	var v validator
+	v.identifier("customerIdentifier", customerIdentifier)
+	v.identifier("accountIdentifier", accountIdentifier)
+	req.check(&v)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	path := "/customers/" + url.PathEscape(customerIdentifier) + "/accounts/" + url.PathEscape(accountIdentifier)
+	r, err := newRequest(http.MethodPatch, path, nil, req, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	r.customer, r.account = customerIdentifier, accountIdentifier
+	var out Account
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
