@@ -1,0 +1,529 @@
+package tango_test
+
+// Orders are exactly-once: under every fault tangotest can inject, for sequential
+// callers and for 100 concurrent ones, the fake holds exactly one order per
+// externalRefID, and the caller gets that order or a clear error carrying the key.
+// Retry waits go through the fake clock, so the 1 s and 2 s floors cost no real
+// time; only the attempt-timeout cases wait (100 ms attempts against 300 ms holds).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/internal/testclock"
+	"github.com/tango-sdk/tango-go/tangotest"
+)
+
+// How a successful Create came to its order.
+type ordHow int
+
+const (
+	ordNew       ordHow = iota + 1 // 201: placed by this call
+	ordReplayed                    // 200: Tango's stored order
+	ordSettled                     // Replayed or Recovered: either is right for the fault
+	ordRecovered                   // found by the lookup after retries ran out
+)
+
+// ordFaultCase is one row of the fault matrix.
+type ordFaultCase struct {
+	name    string
+	action  tangotest.Action
+	times   int           // how many requests the fault hits (0: every one)
+	timeout time.Duration // attempt timeout; 0 keeps ordClient's
+	how     ordHow        // what a sequential caller gets
+	posts   int           // POST /orders per sequential call; 0 when it varies
+	floor   time.Duration // the least recorded retry delay
+}
+
+// ordFaultMatrix lists every fault a POST /orders can meet.
+func ordFaultMatrix() []ordFaultCase {
+	cases := []ordFaultCase{
+		{name: "reset before commit", action: tangotest.ConnectionReset(), times: 1, how: ordNew, posts: 2, floor: time.Second},
+		{name: "reset after commit", action: tangotest.ConnectionResetAfterCommit(), times: 1, how: ordReplayed, posts: 2, floor: time.Second},
+		{name: "reset after commit on every attempt", action: tangotest.ConnectionResetAfterCommit(), how: ordRecovered, posts: 6, floor: time.Second},
+		{name: "timeout before commit", action: tangotest.Latency(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordNew, posts: 2, floor: time.Second},
+		{name: "timeout after commit", action: tangotest.LatencyAfterCommit(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordSettled, floor: time.Second},
+		{name: "429 without Retry-After", action: tangotest.RateLimited(0), times: 2, how: ordNew, posts: 3, floor: time.Second},
+		{name: "429 with Retry-After 3s", action: tangotest.RateLimited(3 * time.Second), times: 1, how: ordNew, posts: 2, floor: 3 * time.Second},
+		{name: "409.002 in flight", action: tangotest.Status(http.StatusConflict), times: 2, how: ordNew, posts: 3, floor: 2 * time.Second},
+	}
+	for _, code := range []int{500, 502, 503, 504} {
+		cases = append(cases,
+			ordFaultCase{name: fmt.Sprintf("%d before commit", code), action: tangotest.Status(code), times: 1, how: ordNew, posts: 2, floor: time.Second},
+			ordFaultCase{name: fmt.Sprintf("%d after commit", code), action: tangotest.StatusAfterCommit(code), times: 1, how: ordReplayed, posts: 2, floor: time.Second},
+		)
+	}
+	return cases
+}
+
+// ordAssertHow checks how an order came back.
+func ordAssertHow(t *testing.T, want ordHow, o *tango.Order) {
+	t.Helper()
+	switch want {
+	case ordNew:
+		assert.False(t, o.Replayed || o.Recovered, "a new order (201)")
+	case ordReplayed:
+		assert.True(t, o.Replayed, "the stored order (200)")
+		assert.False(t, o.Recovered)
+	case ordRecovered:
+		assert.True(t, o.Recovered, "found by externalRefID after retries ran out")
+	case ordSettled:
+		assert.True(t, o.Replayed || o.Recovered, "the stored order, replayed or recovered")
+	}
+}
+
+// ordStoredID returns the referenceOrderID the fake holds for ref, through a plain
+// list call.
+func ordStoredID(t *testing.T, c *tango.Client, ref string) string {
+	t.Helper()
+	list, err := c.Orders.List(context.Background(), &tango.ListOrdersParams{
+		CustomerIdentifier: tangotest.DemoCustomer, AccountIdentifier: tangotest.DemoAccount, ExternalRefID: ref,
+	})
+	require.NoError(t, err)
+	require.Len(t, list.Orders, 1)
+	return list.Orders[0].ReferenceOrderID
+}
+
+func TestCreateExactlyOnceUnderFaultsSequential(t *testing.T) {
+	for _, tc := range ordFaultMatrix() {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			clk := testclock.New(time.Now())
+			var opts []tango.Option
+			if tc.timeout > 0 {
+				opts = append(opts, tango.WithAttemptTimeout(tc.timeout))
+			}
+			c := ordClient(t, srv, clk, opts...)
+			fault := tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: tc.times, Action: tc.action}
+
+			for i, given := range []string{"", fmt.Sprintf("seq-%s-1", strings.ReplaceAll(tc.name, " ", "-")), ""} {
+				clk.Reset()
+				postsBefore := len(ordPostedRefs(t, srv))
+				remove := srv.Inject(fault)
+				o, err := c.Orders.Create(context.Background(), ordRequest(given))
+				remove()
+				require.NoError(t, err, "caller %d", i)
+
+				ref := o.ExternalRefID
+				if given != "" {
+					assert.Equal(t, given, ref)
+				}
+				assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, ref), "exactly one order for %s", ref)
+				assert.Equal(t, i+1, srv.OrdersCreated(), "one order per caller")
+				ordAssertHow(t, tc.how, o)
+				assert.Equal(t, ordStoredID(t, c, ref), o.ReferenceOrderID, "the caller got the order the fake holds")
+
+				posts := ordPostedRefs(t, srv)[postsBefore:]
+				if tc.posts > 0 {
+					assert.Len(t, posts, tc.posts)
+				}
+				for _, r := range posts {
+					assert.Equal(t, ref, r, "every attempt carries the same key")
+				}
+				sleeps := clk.Sleeps()
+				assert.Len(t, sleeps, len(posts)-1, "one wait between attempts")
+				for _, d := range sleeps {
+					assert.GreaterOrEqual(t, d, tc.floor, "retry delays honour the floor")
+				}
+			}
+			assert.Equal(t, "997.00", srv.Balance(tangotest.DemoAccount), "charged once per caller")
+		})
+	}
+}
+
+// ordConcurrentResult is what one of many concurrent callers got.
+type ordConcurrentResult struct {
+	ref   string
+	order *tango.Order
+	err   error
+}
+
+// ordCreateConcurrently runs n Creates at once, caller i with ref(i).
+func ordCreateConcurrently(c *tango.Client, n int, ref func(i int) string) []ordConcurrentResult {
+	out := make([]ordConcurrentResult, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			o, err := c.Orders.Create(context.Background(), ordRequest(ref(i)))
+			out[i] = ordConcurrentResult{ref: ref(i), order: o, err: err}
+		})
+	}
+	close(start)
+	wg.Wait()
+	return out
+}
+
+func TestCreateExactlyOnceUnderFaultsConcurrent(t *testing.T) {
+	const callers = 100
+	for _, tc := range ordFaultMatrix() {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			opts := []tango.Option{tango.WithAttemptTimeout(2 * time.Second)}
+			// Half of the requests meet the fault, whoever sends them.
+			f := tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tc.action}
+			if tc.times > 0 {
+				f.Probability = 0.5
+			}
+			if tc.timeout > 0 {
+				// Loaded loopback under -race can be slow: keep ordinary attempts well
+				// clear of the attempt timeout, and hold only the first 30 requests
+				// (one each for 30 callers), so the case costs about a second.
+				opts = []tango.Option{tango.WithAttemptTimeout(time.Second)}
+				f.Action = tangotest.Latency(1200 * time.Millisecond)
+				if tc.how != ordNew {
+					f.Action = tangotest.LatencyAfterCommit(1200 * time.Millisecond)
+				}
+				f.Probability, f.Times = 0, 30
+			}
+			c := ordClient(t, srv, nil, opts...)
+			srv.Inject(f)
+
+			prefix := fmt.Sprintf("conc-%d-", time.Now().UnixNano())
+			results := ordCreateConcurrently(c, callers, func(i int) string { return fmt.Sprintf("%s%03d", prefix, i) })
+			srv.ClearFaults()
+
+			succeeded := 0
+			for _, r := range results {
+				n := srv.OrderCount(tangotest.DemoAccount, r.ref)
+				require.LessOrEqual(t, n, 1, "never two orders for %s", r.ref)
+				if r.err == nil {
+					succeeded++
+					assert.Equal(t, r.ref, r.order.ExternalRefID)
+					assert.Equal(t, 1, n, "the caller's order exists: %s", r.ref)
+					continue
+				}
+				assert.Equal(t, r.ref, ordErrorRef(t, r.err), "the error carries the key")
+				if n == 1 {
+					// Placed but not reported: only allowed when the lookup failed too.
+					assert.ErrorIs(t, r.err, tango.ErrOutcomeUnknown)
+					assert.Contains(t, r.err.Error(), "looking the order up")
+				}
+			}
+			assert.GreaterOrEqual(t, succeeded, callers*9/10, "retries carry nearly every caller through")
+			total := 0
+			for _, r := range results {
+				total += srv.OrderCount(tangotest.DemoAccount, r.ref)
+			}
+			assert.Equal(t, total, srv.OrdersCreated(), "no order without a caller's key")
+		})
+	}
+}
+
+func TestCreateConcurrentCallersShareOneKey(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault tangotest.Fault
+	}{
+		// The first order is held in flight for a while: the others meet 409.002
+		// until it is done, then get the stored order.
+		{"held in flight", tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.LatencyAfterCommit(50 * time.Millisecond)}},
+		// Answers are lost at random after the order is committed.
+		{"answers lost", tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Probability: 0.3, Action: tangotest.ConnectionResetAfterCommit()}},
+		// Tango fails at random after committing.
+		{"503 after commit", tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Probability: 0.3, Action: tangotest.StatusAfterCommit(503)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			clk := testclock.New(time.Now())
+			c := ordClient(t, srv, clk)
+			srv.Inject(tt.fault)
+
+			const ref = "shared-key-000001"
+			results := ordCreateConcurrently(c, 100, func(int) string { return ref })
+
+			assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, ref), "exactly one order")
+			assert.Equal(t, 1, srv.OrdersCreated())
+			assert.Equal(t, "999.00", srv.Balance(tangotest.DemoAccount))
+			id := ordStoredID(t, c, ref)
+			fresh := 0
+			for i, r := range results {
+				require.NoError(t, r.err, "caller %d", i)
+				assert.Equal(t, id, r.order.ReferenceOrderID, "every caller gets the one order")
+				assert.Equal(t, ref, r.order.ExternalRefID)
+				if !r.order.Replayed && !r.order.Recovered {
+					fresh++
+				}
+			}
+			assert.LessOrEqual(t, fresh, 1, "at most one caller saw a 201")
+			for _, d := range clk.Sleeps() {
+				assert.GreaterOrEqual(t, d, time.Second)
+			}
+		})
+	}
+}
+
+// TestCreateRetryFloors: with a backoff of a millisecond, only the floors explain
+// the delays: 1 s before re-sending an order, 1 s after a 429, 2 s after 409.002.
+func TestCreateRetryFloors(t *testing.T) {
+	tests := []struct {
+		name   string
+		action tangotest.Action
+		want   time.Duration
+	}{
+		{"503", tangotest.Status(http.StatusServiceUnavailable), time.Second},
+		{"reset after commit", tangotest.ConnectionResetAfterCommit(), time.Second},
+		{"429", tangotest.RateLimited(0), time.Second},
+		{"409.002", tangotest.Status(http.StatusConflict), 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			clk := testclock.New(time.Now())
+			c := ordClient(t, srv, clk, tango.WithRetryPolicy(tango.RetryPolicy{InitialInterval: time.Millisecond, MaxInterval: time.Millisecond, DisableBudget: true}))
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 2, Action: tt.action})
+
+			_, err := c.Orders.Create(context.Background(), ordRequest("floor-ref-00001"))
+			require.NoError(t, err)
+			assert.Equal(t, []time.Duration{tt.want, tt.want}, clk.Sleeps())
+			assert.Equal(t, 1, srv.OrdersCreated())
+		})
+	}
+}
+
+func TestCreateTokenExpiresMidCall(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault *tangotest.Fault // the first attempt's fault; the token expires during the wait after it
+		how   ordHow
+	}{
+		{"before the call", nil, ordNew},
+		{"between attempts, after a lost answer", &tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()}, ordReplayed},
+		{"between attempts, after a 503", &tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(503)}, ordNew},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			clk := testclock.New(time.Now())
+			c, err := tango.NewClient(srv.Environment(), tango.OAuth2(srv.ClientID(), srv.ClientSecret()),
+				tango.WithRootCAs(srv.RootCAs()), tango.WithClock(clk), tango.WithRetryPolicy(tango.RetryPolicy{DisableBudget: true}))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			ctx := context.Background()
+
+			_, err = c.Orders.List(ctx, nil) // holds a token now
+			require.NoError(t, err)
+			require.Equal(t, 1, srv.TokensIssued())
+			if tt.fault == nil {
+				srv.ExpireTokens()
+			} else {
+				srv.Inject(*tt.fault)
+				clk.OnSleep(func(time.Duration) { srv.ExpireTokens() })
+			}
+
+			o, err := c.Orders.Create(ctx, ordRequest("token-ref-0001"))
+			require.NoError(t, err)
+			ordAssertHow(t, tt.how, o)
+			assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, "token-ref-0001"))
+			assert.Equal(t, 2, srv.TokensIssued(), "one new token, fetched once")
+			assert.Equal(t, "999.00", srv.Balance(tangotest.DemoAccount))
+		})
+	}
+}
+
+func TestCreateOutcomeUnknownWhenLookupFindsNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		action  tangotest.Action
+		wantIs  error
+		timeout time.Duration
+	}{
+		{"503 on every attempt", tangotest.Status(http.StatusServiceUnavailable), tango.ErrServerError, 0},
+		{"reset on every attempt", tangotest.ConnectionReset(), nil, 0},
+		{"409.002 on every attempt", tangotest.Status(http.StatusConflict), tango.ErrOrderInFlight, 0},
+		{"timeout on every attempt", tangotest.Latency(300 * time.Millisecond), nil, 50 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			var opts []tango.Option
+			if tt.timeout > 0 {
+				opts = append(opts, tango.WithAttemptTimeout(tt.timeout))
+			}
+			c := ordClient(t, srv, nil, opts...)
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tt.action})
+
+			o, err := c.Orders.Create(context.Background(), ordRequest("unknown-ref-001"))
+			require.Error(t, err)
+			assert.Nil(t, o)
+			assert.Equal(t, "unknown-ref-001", ordErrorRef(t, err))
+			var unknown *tango.OutcomeUnknownError
+			require.ErrorAs(t, err, &unknown)
+			assert.Equal(t, "unknown-ref-001", unknown.ExternalRefID)
+			assert.Equal(t, 6, unknown.Attempts)
+			require.Error(t, unknown.Err, "the last cause is kept")
+			if tt.wantIs != nil {
+				assert.ErrorIs(t, err, tt.wantIs)
+			}
+			assert.Contains(t, err.Error(), "unknown-ref-001")
+			assert.Equal(t, 6, srv.RequestCount(http.MethodPost, tangotest.PathOrders))
+			assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders), "looked up once")
+			assert.Zero(t, srv.OrdersCreated())
+		})
+	}
+}
+
+func TestCreateOutcomeUnknownWhenLookupFails(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.ConnectionResetAfterCommit()})
+	srv.Inject(tangotest.Fault{Method: http.MethodGet, Path: tangotest.PathOrders, Action: tangotest.Status(http.StatusInternalServerError)})
+
+	_, err := c.Orders.Create(context.Background(), ordRequest("lookup-fails-01"))
+	var unknown *tango.OutcomeUnknownError
+	require.ErrorAs(t, err, &unknown)
+	assert.Equal(t, "lookup-fails-01", unknown.ExternalRefID)
+	assert.Contains(t, err.Error(), "looking the order up")
+	assert.ErrorIs(t, err, tango.ErrServerError, "the lookup's cause is reachable too")
+	assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, "lookup-fails-01"), "placed once, not reported")
+
+	// Retrying later with the same key settles it without a second order.
+	srv.ClearFaults()
+	o, err := c.Orders.Create(context.Background(), ordRequest("lookup-fails-01"))
+	require.NoError(t, err)
+	assert.True(t, o.Replayed)
+	assert.Equal(t, 1, srv.OrdersCreated())
+}
+
+func TestCreateRecoveredOrderIsWhole(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.ConnectionResetAfterCommit()})
+
+	o, err := c.Orders.Create(context.Background(), ordRequest("recovered-ref-1"))
+	require.NoError(t, err)
+	assert.True(t, o.Recovered)
+	assert.False(t, o.Replayed)
+	assert.Equal(t, "recovered-ref-1", o.ExternalRefID)
+	require.NotNil(t, o.Reward, "the lookup fetches the order with its reward")
+	require.NotEmpty(t, o.Reward.CredentialList)
+	assert.NotEmpty(t, o.Reward.CredentialList[0].Value.Reveal())
+	assert.Equal(t, 1, srv.OrdersCreated())
+	assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders))
+	assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders+"/"+o.ReferenceOrderID))
+}
+
+// TestCreateLookupStillChecksTheRequest: an order found by the lookup is checked
+// against the request like a replay.
+func TestCreateLookupStillChecksTheRequest(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	ctx := context.Background()
+	_, err := c.Orders.Create(ctx, ordRequest("lookup-check-01"))
+	require.NoError(t, err)
+
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.ConnectionResetAfterCommit()})
+	req := ordRequest("lookup-check-01")
+	req.Amount = tango.MustParseAmount("2.00")
+	_, err = c.Orders.Create(ctx, req)
+	var mm *tango.IdempotencyMismatchError
+	require.ErrorAs(t, err, &mm)
+	assert.Equal(t, []string{"amount"}, mm.Fields)
+	assert.True(t, mm.Existing.Replayed || mm.Existing.Recovered)
+	assert.Equal(t, 1, srv.OrdersCreated())
+}
+
+func TestCreateNoLookupWhenContextIsDone(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, srv *tangotest.Server, c *tango.Client, clk *testclock.Clock) error
+	}{
+		{"cancelled while waiting to retry", func(t *testing.T, srv *tangotest.Server, c *tango.Client, clk *testclock.Clock) error {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			clk.OnSleep(func(time.Duration) { cancel() })
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()})
+			_, err := c.Orders.Create(ctx, ordRequest("ctx-done-ref-01"))
+			assert.ErrorIs(t, err, context.Canceled)
+			return err
+		}},
+		{"deadline during an attempt", func(t *testing.T, srv *tangotest.Server, c *tango.Client, _ *testclock.Clock) error {
+			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+			defer cancel()
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.LatencyAfterCommit(300 * time.Millisecond)})
+			_, err := c.Orders.Create(ctx, ordRequest("ctx-done-ref-01"))
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			clk := testclock.New(time.Now())
+			c := ordClient(t, srv, clk)
+
+			err := tt.run(t, srv, c, clk)
+			require.Error(t, err)
+			assert.Equal(t, "ctx-done-ref-01", ordErrorRef(t, err))
+			var unknown *tango.OutcomeUnknownError
+			require.ErrorAs(t, err, &unknown, "the order may exist: the outcome is unknown")
+			assert.Equal(t, "ctx-done-ref-01", unknown.ExternalRefID)
+			assert.Equal(t, 1, srv.RequestCount(http.MethodPost, tangotest.PathOrders), "no retry after the context ended")
+			assert.Zero(t, srv.RequestCount(http.MethodGet, tangotest.PathOrders), "no lookup without time left")
+			assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, "ctx-done-ref-01"))
+
+			// The key in the error is all the caller needs to settle it later.
+			clk.OnSleep(nil)
+			o, err := c.Orders.Create(context.Background(), ordRequest(unknown.ExternalRefID))
+			require.NoError(t, err)
+			assert.True(t, o.Replayed)
+			assert.Equal(t, 1, srv.OrdersCreated())
+		})
+	}
+}
+
+// TestCreateContextDoneBeforeSendingIsNotUnknown: a context that ended before the
+// request left gives the context's error (nothing can have happened), still
+// wrapped with the key, and sends nothing.
+func TestCreateContextDoneBeforeSendingIsNotUnknown(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.Orders.Create(ctx, ordRequest("ctx-early-ref-1"))
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, errors.Is(err, tango.ErrOutcomeUnknown))
+	assert.Equal(t, "ctx-early-ref-1", ordErrorRef(t, err))
+	assert.Zero(t, srv.RequestCount("", tangotest.PathOrders))
+}
+
+// TestCreateRetryBudgetKeepsExactlyOnce: with the client-wide retry budget empty,
+// calls stop retrying, and exactly-once still holds.
+func TestCreateRetryBudgetKeepsExactlyOnce(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil, tango.WithRetryPolicy(tango.RetryPolicy{BudgetCapacity: 10}))
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.StatusAfterCommit(503)})
+
+	for i := range 5 {
+		ref := fmt.Sprintf("budget-ref-%03d", i)
+		o, err := c.Orders.Create(context.Background(), ordRequest(ref))
+		require.NoError(t, err, "the lookup settles what the retries could not")
+		assert.True(t, o.Replayed || o.Recovered)
+		assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, ref))
+	}
+	assert.Equal(t, 5, srv.OrdersCreated())
+}
