@@ -1,0 +1,545 @@
+package tango
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+)
+
+// Credit cards fund accounts through the API: register a card on an account
+// (POST /creditCards), then deposit with its token (see funding_deposits.go).
+// Tango keeps the card number; the SDK only ever sends it, and never prints it.
+
+// CreditCardStatus is the state of a registered card. It is a string type so that
+// statuses Tango adds later still decode; compare against the constants.
+type CreditCardStatus string
+
+// Card statuses Tango documents.
+const (
+	// CreditCardActive: the card can fund its account (once ActivationDate has
+	// passed).
+	CreditCardActive CreditCardStatus = "ACTIVE"
+	// CreditCardDeleted: the card was unregistered.
+	CreditCardDeleted CreditCardStatus = "DELETED"
+)
+
+// MaxCreditCardsPerAccount is how many cards Tango lets one account register
+// (422.050 beyond it).
+const MaxCreditCardsPerAccount = 10
+
+var (
+	cardNumberPattern = regexp.MustCompile(`^[0-9]{12,19}$`)
+	cardCVVPattern    = regexp.MustCompile(`^[0-9]{3,4}$`)
+	cardExpiryPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+)
+
+// CreditCardDetails is the card itself. Number and VerificationNumber are secrets:
+// they print as [REDACTED] everywhere and reach only the request body.
+type CreditCardDetails struct {
+	// Number is the card number, digits only (12 to 19 of them, passing the Luhn
+	// check).
+	Number Secret
+	// Expiration is the expiry month, "YYYY-MM".
+	Expiration string
+	// VerificationNumber is the 3 or 4 digit security code (CVV).
+	VerificationNumber Secret
+}
+
+// BillingAddress is the card holder's billing address. It is contact data: it
+// encodes to JSON normally, since Tango needs it, but every other way of printing
+// it shows "[REDACTED]".
+type BillingAddress struct {
+	// FirstName and LastName are the card holder's (required).
+	FirstName string `json:"firstName"`
+	LastName  string `json:"lastName"`
+	// AddressLine1 is required; AddressLine2 is optional.
+	AddressLine1 string `json:"addressLine1"`
+	AddressLine2 string `json:"addressLine2,omitempty"`
+	// City, State and PostalCode are required.
+	City       string `json:"city"`
+	State      string `json:"state"`
+	PostalCode string `json:"postalCode"`
+	// Country is the ISO 3166 code, such as "US" (required).
+	Country string `json:"country"`
+	// EmailAddress is the card holder's (required).
+	EmailAddress string `json:"emailAddress"`
+}
+
+// String returns "[REDACTED]": billing data stays out of logs.
+func (BillingAddress) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the data too.
+func (BillingAddress) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (BillingAddress) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (BillingAddress) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON writes "[REDACTED]", so that logging libraries that encode values
+// with encoding/json do not print the address either. Requests send it through
+// an unexported wire type.
+func (BillingAddress) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
+
+// billingAddressWire is BillingAddress as it goes on the wire.
+type billingAddressWire BillingAddress
+
+// ContactInformation is a person Tango may contact about a card. It prints as
+// "[REDACTED]" outside JSON, like BillingAddress.
+type ContactInformation struct {
+	// FullName of the contact.
+	FullName string `json:"fullName"`
+	// EmailAddress of the contact.
+	EmailAddress string `json:"emailAddress"`
+}
+
+// String returns "[REDACTED]": contact data stays out of logs.
+func (ContactInformation) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the data too.
+func (ContactInformation) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (ContactInformation) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (ContactInformation) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON writes "[REDACTED]", like BillingAddress.
+func (ContactInformation) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
+
+// contactInformationWire is ContactInformation as it goes on the wire.
+type contactInformationWire ContactInformation
+
+// contactsWire converts contacts to their wire form; nil for none.
+func contactsWire(cs []ContactInformation) []contactInformationWire {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]contactInformationWire, len(cs))
+	for i, c := range cs {
+		out[i] = contactInformationWire(c)
+	}
+	return out
+}
+
+// RegisterCreditCardRequest is the body of POST /creditCards: a card to register
+// on one account. Printing it (fmt, slog) shows only the account and the label.
+type RegisterCreditCardRequest struct {
+	// CustomerIdentifier and AccountIdentifier name the account the card will
+	// fund (required).
+	CustomerIdentifier string
+	AccountIdentifier  string
+	// Label names the card in listings (required).
+	Label string
+	// IPAddress is the address of the person registering the card, for Tango's
+	// fraud checks (optional; must be an IPv4 or IPv6 address).
+	IPAddress string
+	// CreditCard is the card (required).
+	CreditCard CreditCardDetails
+	// BillingAddress is the card holder's billing address (required).
+	BillingAddress BillingAddress
+	// ContactInformation lists people Tango may contact about the card
+	// (optional).
+	ContactInformation []ContactInformation
+}
+
+// String names the account and label, never the card or the people.
+func (r RegisterCreditCardRequest) String() string {
+	return fmt.Sprintf("tango.RegisterCreditCardRequest{customer=%s account=%s label=%q}", r.CustomerIdentifier, r.AccountIdentifier, r.Label)
+}
+
+// GoString is String, so that %#v hides the card too.
+func (r RegisterCreditCardRequest) GoString() string { return r.String() }
+
+// Format prints String for every verb.
+func (r RegisterCreditCardRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue makes slog log the account and label only.
+func (r RegisterCreditCardRequest) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("customerIdentifier", r.CustomerIdentifier),
+		slog.String("accountIdentifier", r.AccountIdentifier),
+		slog.String("label", r.Label),
+	)
+}
+
+// Validate checks the request before anything is sent: identifiers, label, the
+// card number's digits and Luhn check digit, the expiry and security code
+// formats, the billing address's required fields and email, and characters Tango
+// refuses as possibly insecure. Messages never repeat the values.
+func (r *RegisterCreditCardRequest) Validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	v.identifier("customerIdentifier", r.CustomerIdentifier)
+	v.identifier("accountIdentifier", r.AccountIdentifier)
+	if v.required("label", r.Label) {
+		v.text("label", r.Label, singleLine)
+	}
+	if r.IPAddress != "" && net.ParseIP(r.IPAddress) == nil {
+		v.add("ipAddress", keyUnprocessable, "must be an IPv4 or IPv6 address")
+	}
+	number := r.CreditCard.Number.Reveal()
+	switch {
+	case number == "":
+		v.add("creditCard.number", keyRequired, "a value is required")
+	case !cardNumberPattern.MatchString(number):
+		v.add("creditCard.number", keyUnprocessable, "must be 12 to 19 digits, with no spaces or dashes")
+	case !luhnValid(number):
+		v.add("creditCard.number", keyUnprocessable, "is not a valid card number (check digit mismatch)")
+	}
+	if v.required("creditCard.expiration", r.CreditCard.Expiration) && !cardExpiryPattern.MatchString(r.CreditCard.Expiration) {
+		v.add("creditCard.expiration", keyUnprocessable, "must be the expiry month as YYYY-MM")
+	}
+	cvv := r.CreditCard.VerificationNumber.Reveal()
+	switch {
+	case cvv == "":
+		v.add("creditCard.verificationNumber", keyRequired, "a value is required")
+	case !cardCVVPattern.MatchString(cvv):
+		v.add("creditCard.verificationNumber", keyUnprocessable, "must be 3 or 4 digits")
+	}
+	validateBillingAddress(&v, &r.BillingAddress)
+	for i, ci := range r.ContactInformation {
+		p := fmt.Sprintf("contactInformation[%d]", i)
+		v.text(p+".fullName", ci.FullName, singleLine)
+		v.email(p+".emailAddress", ci.EmailAddress)
+	}
+	return v.err()
+}
+
+// validateBillingAddress checks the billing address's required fields.
+func validateBillingAddress(v *validator, a *BillingAddress) {
+	for _, f := range []struct {
+		name, value string
+		required    bool
+	}{
+		{"firstName", a.FirstName, true}, {"lastName", a.LastName, true},
+		{"addressLine1", a.AddressLine1, true}, {"addressLine2", a.AddressLine2, false},
+		{"city", a.City, true}, {"state", a.State, true}, {"postalCode", a.PostalCode, true},
+	} {
+		p := "billingAddress." + f.name
+		if f.required && !v.required(p, f.value) {
+			continue
+		}
+		v.text(p, f.value, singleLine)
+	}
+	if v.required("billingAddress.country", a.Country) && !countryPattern.MatchString(a.Country) {
+		v.add("billingAddress.country", keyUnprocessable, "must be an ISO 3166 country code, such as US")
+	}
+	if v.required("billingAddress.emailAddress", a.EmailAddress) {
+		v.email("billingAddress.emailAddress", a.EmailAddress)
+	}
+}
+
+// luhnValid checks a card number's check digit.
+func luhnValid(digits string) bool {
+	sum := 0
+	double := false
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// registerCardWire is the POST /creditCards body as sent: the only place the card
+// number and security code are revealed.
+type registerCardWire struct {
+	CustomerIdentifier string                   `json:"customerIdentifier"`
+	AccountIdentifier  string                   `json:"accountIdentifier"`
+	Label              string                   `json:"label"`
+	IPAddress          string                   `json:"ipAddress,omitempty"`
+	CreditCard         cardDetailsWire          `json:"creditCard"`
+	BillingAddress     billingAddressWire       `json:"billingAddress"`
+	ContactInformation []contactInformationWire `json:"contactInformation,omitempty"`
+}
+
+type cardDetailsWire struct {
+	Number             string `json:"number"`
+	Expiration         string `json:"expiration"`
+	VerificationNumber string `json:"verificationNumber"`
+}
+
+// CreditCard is Tango's view of a registered card (CreditCardView). It holds no
+// card number: only the last four digits.
+type CreditCard struct {
+	// Token identifies the card in deposits and unregistration.
+	Token string `json:"token"`
+	// CustomerIdentifier and AccountIdentifier name the account it funds.
+	CustomerIdentifier string `json:"customerIdentifier,omitempty"`
+	AccountIdentifier  string `json:"accountIdentifier,omitempty"`
+	// AccountNumber is Tango's number for that account.
+	AccountNumber string `json:"accountNumber,omitempty"`
+	// Label is the name given at registration.
+	Label string `json:"label,omitempty"`
+	// LastFourDigits are the end of the card number.
+	LastFourDigits string `json:"lastFourDigits,omitempty"`
+	// ExpirationDate is the expiry month, "YYYY-MM".
+	ExpirationDate string `json:"expirationDate,omitempty"`
+	// Status is the card's state.
+	Status CreditCardStatus `json:"status,omitempty"`
+	// CreatedDate is when the card was registered.
+	CreatedDate time.Time `json:"createdDate"`
+	// ActivationDate is when the card can first fund the account. Tango holds new
+	// cards for a registration period; deposits before it fail with 429.003.
+	ActivationDate time.Time `json:"activationDate"`
+	// ContactInformation lists the card's contacts (printed redacted).
+	ContactInformation []ContactInformation `json:"contactInformation,omitempty"`
+	// RequestID is Tango's X-REQUEST-ID of the answer that carried the card.
+	RequestID string `json:"-"`
+}
+
+// LogValue lets slog log a card by token, label and status, never its contacts.
+func (c CreditCard) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("token", c.Token),
+		slog.String("label", c.Label),
+		slog.String("last_four_digits", c.LastFourDigits),
+		slog.String("status", string(c.Status)),
+	)
+}
+
+// RegisterCreditCard registers a card on an account (POST /creditCards) and
+// returns it with its token. An account holds at most MaxCreditCardsPerAccount
+// cards.
+//
+// The request is checked first (see RegisterCreditCardRequest.Validate). The
+// call is never retried once it may have reached Tango: registration has no
+// idempotency key, so an uncertain outcome is an *OutcomeUnknownError; list the
+// account's cards before trying again.
+func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCreditCardRequest) (*CreditCard, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	body := registerCardWire{
+		CustomerIdentifier: req.CustomerIdentifier,
+		AccountIdentifier:  req.AccountIdentifier,
+		Label:              req.Label,
+		IPAddress:          req.IPAddress,
+		CreditCard: cardDetailsWire{
+			Number:             req.CreditCard.Number.Reveal(),
+			Expiration:         req.CreditCard.Expiration,
+			VerificationNumber: req.CreditCard.VerificationNumber.Reveal(),
+		},
+		BillingAddress:     billingAddressWire(req.BillingAddress),
+		ContactInformation: contactsWire(req.ContactInformation),
+	}
+	r, err := newRequest(http.MethodPost, "/creditCards", nil, &body, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	r.customer, r.account = req.CustomerIdentifier, req.AccountIdentifier
+	var card CreditCard
+	resp, err := s.c.send(ctx, r, &card)
+	if err != nil {
+		return nil, err
+	}
+	card.RequestID = resp.RequestID
+	return &card, nil
+}
+
+// GetCreditCard fetches one registered card by its token
+// (GET /creditCards/{token}).
+func (s *FundingService) GetCreditCard(ctx context.Context, token string) (*CreditCard, error) {
+	var v validator
+	v.required("token", token)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	r, err := newRequest(http.MethodGet, "/creditCards/"+url.PathEscape(token), nil, nil, retryRead)
+	if err != nil {
+		return nil, err
+	}
+	var card CreditCard
+	resp, err := s.c.send(ctx, r, &card)
+	if err != nil {
+		return nil, err
+	}
+	card.RequestID = resp.RequestID
+	return &card, nil
+}
+
+// UnregisterCreditCardRequest is the body of POST /creditCardUnregisters.
+type UnregisterCreditCardRequest struct {
+	// CustomerIdentifier and AccountIdentifier name the account the card is
+	// registered on (required).
+	CustomerIdentifier string `json:"customerIdentifier"`
+	AccountIdentifier  string `json:"accountIdentifier"`
+	// CreditCardToken is the card's token (required).
+	CreditCardToken string `json:"creditCardToken"`
+}
+
+// validate checks the identifiers and the token.
+func (r *UnregisterCreditCardRequest) validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	v.identifier("customerIdentifier", r.CustomerIdentifier)
+	v.identifier("accountIdentifier", r.AccountIdentifier)
+	if v.required("creditCardToken", r.CreditCardToken) {
+		v.text("creditCardToken", r.CreditCardToken, singleLine)
+	}
+	return v.err()
+}
+
+// CreditCardUnregistration is Tango's answer to unregistering a card.
+type CreditCardUnregistration struct {
+	// Token is the card's token.
+	Token string `json:"token"`
+	// Message is Tango's confirmation text.
+	Message string `json:"message,omitempty"`
+	// CreatedDate is when Tango unregistered the card.
+	CreatedDate time.Time `json:"createdDate"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// UnregisterCreditCard removes a card from an account
+// (POST /creditCardUnregisters). Tango answers 422.002 when the card is not
+// registered there. It is never retried once it may have reached Tango; after an
+// *OutcomeUnknownError, read the card (GetCreditCard) to see its status.
+func (s *FundingService) UnregisterCreditCard(ctx context.Context, req *UnregisterCreditCardRequest) (*CreditCardUnregistration, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	r, err := newRequest(http.MethodPost, "/creditCardUnregisters", nil, req, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	r.customer, r.account = req.CustomerIdentifier, req.AccountIdentifier
+	var out CreditCardUnregistration
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
+
+// ListCreditCardsParams filters GET /creditCards. Zero fields are left out.
+// Filters by name or email are contact data: the params print redacted, and the
+// SDK never logs query strings.
+type ListCreditCardsParams struct {
+	// CustomerIdentifier and AccountIdentifier select the cards of an account.
+	CustomerIdentifier string
+	AccountIdentifier  string
+	// AccountNumber selects by Tango's account number.
+	AccountNumber string
+	// Status selects ACTIVE or DELETED cards.
+	Status CreditCardStatus
+	// ShowInactive includes cards that cannot fund (Tango leaves them out by
+	// default).
+	ShowInactive bool
+	// Token, Label, LastFourDigits and ExpirationDate ("YYYY-MM") match the
+	// card.
+	Token          string
+	Label          string
+	LastFourDigits string
+	ExpirationDate string
+	// EmailAddress and FullName match the card's contacts.
+	EmailAddress string
+	FullName     string
+	// CursorParams pages the list.
+	CursorParams
+}
+
+// String hides the filters, some of which are contact data.
+func (p ListCreditCardsParams) String() string { return "tango.ListCreditCardsParams{" + redacted + "}" }
+
+// GoString hides the filters from %#v.
+func (p ListCreditCardsParams) GoString() string { return p.String() }
+
+// validate checks the filters before anything is sent.
+func (p *ListCreditCardsParams) validate() error {
+	var v validator
+	p.CursorParams.validate(&v)
+	if p.CustomerIdentifier != "" {
+		v.identifier("customerIdentifier", p.CustomerIdentifier)
+	}
+	if p.AccountIdentifier != "" {
+		v.identifier("accountIdentifier", p.AccountIdentifier)
+	}
+	for _, f := range []struct{ path, value string }{
+		{"accountNumber", p.AccountNumber}, {"token", p.Token}, {"label", p.Label},
+		{"lastFourDigits", p.LastFourDigits}, {"fullName", p.FullName},
+	} {
+		v.text(f.path, f.value, singleLine)
+	}
+	if p.ExpirationDate != "" && !cardExpiryPattern.MatchString(p.ExpirationDate) {
+		v.add("expirationDate", keyUnprocessable, "must be the expiry month as YYYY-MM")
+	}
+	v.email("emailAddress", p.EmailAddress)
+	return v.err()
+}
+
+// query encodes the filters with Tango's parameter names.
+func (p *ListCreditCardsParams) query() url.Values {
+	q := url.Values{}
+	for _, f := range []struct{ key, value string }{
+		{"customerIdentifier", p.CustomerIdentifier}, {"accountIdentifier", p.AccountIdentifier},
+		{"accountNumber", p.AccountNumber}, {"status", string(p.Status)}, {"token", p.Token},
+		{"label", p.Label}, {"lastFourDigits", p.LastFourDigits}, {"expirationDate", p.ExpirationDate},
+		{"emailAddress", p.EmailAddress}, {"fullName", p.FullName},
+	} {
+		if f.value != "" {
+			q.Set(f.key, f.value)
+		}
+	}
+	if p.ShowInactive {
+		q.Set("showInactive", "true")
+	}
+	return q
+}
+
+// ListCreditCards fetches one page of registered cards (GET /creditCards with
+// paginate=true). params may be nil; pass Page.NextCursor back in
+// params.NextCursor for the next page, or use AllCreditCards.
+func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCreditCardsParams) (*Page[CreditCard], error) {
+	var p ListCreditCardsParams
+	if params != nil {
+		p = *params
+	}
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	return listPage[CreditCard](ctx, s.c, "/creditCards", p.query(), p.CursorParams, p.CustomerIdentifier, p.AccountIdentifier)
+}
+
+// AllCreditCards walks every card that matches params, page after page (see
+// ListCreditCards). The caller's params are copied, never changed. Paging stops
+// after the last page, on an empty page or when Tango repeats a cursor; an error
+// ends the walk.
+func (s *FundingService) AllCreditCards(ctx context.Context, params *ListCreditCardsParams) iter.Seq2[*CreditCard, error] {
+	var p ListCreditCardsParams
+	if params != nil {
+		p = *params
+	}
+	if err := p.validate(); err != nil {
+		return errSeq[CreditCard](err)
+	}
+	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[CreditCard], error) {
+		q := p
+		q.CursorParams = cp
+		return s.ListCreditCards(ctx, &q)
+	})
+}

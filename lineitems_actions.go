@@ -1,0 +1,450 @@
+package tango
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+)
+
+// Actions on one line item: update its labels, cancel, freeze, unfreeze, reissue
+// and resend it, and read its embedded reward link. None of the writes is retried
+// once it may have reached Tango: cancelling, reissuing or resending twice moves
+// money or sends a reward twice, so an uncertain outcome is an
+// *OutcomeUnknownError; read the line item to settle it.
+
+// Limits of PATCH /lineItems/{id}.
+const maxLineItemNotesLength = 150
+
+// lineItemCampaignPattern is Tango's rule for a line item's campaign.
+var lineItemCampaignPattern = regexp.MustCompile(`^[a-zA-Z0-9 ]{0,100}$`)
+
+// ReasonCode says why a line item is cancelled, frozen, unfrozen, reissued or
+// resent. It is a string type so that codes Tango adds later can be sent and
+// decoded; ReasonCodes lists the ones Tango accepts for each action.
+type ReasonCode string
+
+// Reason codes Tango documents. Which action accepts which code:
+//
+//   - cancel: DELIVERY_INFO, REWARD_AMOUNT, REWARD_TYPE, RECIPIENT, CURRENCY,
+//     RECIPIENT_REQUESTED, RECIPIENT_OBLIGATIONS, DUPLICATE, FRAUD, OTHER;
+//   - freeze and unfreeze: DELIVERY_INFO, REWARD_AMOUNT, REWARD_TYPE,
+//     VERIFY_ORDER, FRAUD, OTHER;
+//   - reissue: DELIVERY_INFO to RECIPIENT_REQUESTED of the cancel list, OTHER;
+//   - resend: NOT_RECEIVED, LOST_DELETED, DELIVERY_INFO, DELIVERY_METHOD,
+//     REMINDER, OTHER.
+//
+// With OTHER, explain in OtherReason.
+const (
+	ReasonDeliveryInfo         ReasonCode = "DELIVERY_INFO"
+	ReasonRewardAmount         ReasonCode = "REWARD_AMOUNT"
+	ReasonRewardType           ReasonCode = "REWARD_TYPE"
+	ReasonRecipient            ReasonCode = "RECIPIENT"
+	ReasonCurrency             ReasonCode = "CURRENCY"
+	ReasonRecipientRequested   ReasonCode = "RECIPIENT_REQUESTED"
+	ReasonRecipientObligations ReasonCode = "RECIPIENT_OBLIGATIONS"
+	ReasonDuplicate            ReasonCode = "DUPLICATE"
+	ReasonFraud                ReasonCode = "FRAUD"
+	ReasonVerifyOrder          ReasonCode = "VERIFY_ORDER"
+	ReasonNotReceived          ReasonCode = "NOT_RECEIVED"
+	ReasonLostDeleted          ReasonCode = "LOST_DELETED"
+	ReasonDeliveryMethod       ReasonCode = "DELIVERY_METHOD"
+	ReasonReminder             ReasonCode = "REMINDER"
+	ReasonOther                ReasonCode = "OTHER"
+)
+
+// Accepted says that Tango accepted a change to a line item for processing
+// (HTTP 202, whose body is the word "Accepted", not JSON). The change happens
+// asynchronously: read the line item to see it.
+type Accepted struct {
+	// StatusCode is the HTTP status (202).
+	StatusCode int
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string
+}
+
+// UpdateLineItemRequest is the body of PATCH /lineItems/{id}. A nil field is left
+// alone; a pointer to "" clears it.
+type UpdateLineItemRequest struct {
+	// PurchaseOrderNumber is the caller's purchase order reference.
+	PurchaseOrderNumber *string `json:"purchaseOrderNumber,omitempty"`
+	// Campaign labels the reward: letters, digits and spaces, at most 100.
+	Campaign *string `json:"campaign,omitempty"`
+	// OrderNotes are the caller's notes, at most 150 characters.
+	OrderNotes *string `json:"orderNotes,omitempty"`
+}
+
+// validate checks the fields that are set.
+func (r *UpdateLineItemRequest) validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	if r.PurchaseOrderNumber == nil && r.Campaign == nil && r.OrderNotes == nil {
+		v.add("body", keyRequired, "set at least one field to change")
+	}
+	if r.PurchaseOrderNumber != nil {
+		v.text("purchaseOrderNumber", *r.PurchaseOrderNumber, singleLine)
+	}
+	if r.Campaign != nil && !lineItemCampaignPattern.MatchString(*r.Campaign) {
+		v.add("campaign", keyUnprocessable, "must be at most 100 letters, digits and spaces")
+	}
+	if r.OrderNotes != nil {
+		v.boundedText("orderNotes", *r.OrderNotes, multiLine, maxLineItemNotesLength)
+	}
+	return v.err()
+}
+
+// LineItemActionRequest is the body of the cancel, freeze and unfreeze actions.
+type LineItemActionRequest struct {
+	// ReasonCode says why (required; see ReasonCode for the codes each action
+	// takes).
+	ReasonCode ReasonCode `json:"reasonCode"`
+	// OtherReason explains, with ReasonOther.
+	OtherReason string `json:"otherReason,omitempty"`
+}
+
+// validate checks the reason.
+func (r *LineItemActionRequest) validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	validateReason(&v, r.ReasonCode, r.OtherReason, true)
+	return v.err()
+}
+
+// validateReason checks a reason code and its explanation.
+func validateReason(v *validator, code ReasonCode, other string, required bool) {
+	if required {
+		v.required("reasonCode", string(code))
+	}
+	v.text("reasonCode", string(code), singleLine)
+	v.text("otherReason", other, multiLine)
+}
+
+// ReissueRequest is the body of POST /lineItems/{id}/reissue: the reward is
+// cancelled and a new one issued, optionally with another amount, delivery
+// method or recipient. It prints without contact data.
+type ReissueRequest struct {
+	// ReasonCode says why (required).
+	ReasonCode ReasonCode
+	// OtherReason explains, with ReasonOther.
+	OtherReason string
+	// Amount replaces the reward's amount (optional).
+	Amount *Amount
+	// DeliveryMethod replaces the delivery method (optional).
+	DeliveryMethod DeliveryMethod
+	// Recipient replaces the recipient: first and last name, email and mobile
+	// number (optional; an address is not accepted).
+	Recipient *Recipient
+	// Notes are kept with the new reward (optional, at most 1024 characters).
+	Notes string
+}
+
+// reissueWire is the POST /lineItems/{id}/reissue body as sent.
+type reissueWire struct {
+	ReasonCode     ReasonCode            `json:"reasonCode"`
+	OtherReason    string                `json:"otherReason,omitempty"`
+	Amount         *Amount               `json:"amount,omitempty"`
+	DeliveryMethod DeliveryMethod        `json:"deliveryMethod,omitempty"`
+	Recipient      *reissueRecipientWire `json:"recipient,omitempty"`
+	Notes          string                `json:"notes,omitempty"`
+}
+
+// reissueRecipientWire is the new recipient of a reissue, as sent.
+type reissueRecipientWire struct {
+	FirstName    string `json:"firstName,omitempty"`
+	LastName     string `json:"lastName,omitempty"`
+	Email        string `json:"email,omitempty"`
+	MobileNumber string `json:"mobileNumber,omitempty"`
+}
+
+// String shows the reason only.
+func (r ReissueRequest) String() string {
+	return fmt.Sprintf("tango.ReissueRequest{reason=%s}", r.ReasonCode)
+}
+
+// GoString is String, so that %#v hides the recipient too.
+func (r ReissueRequest) GoString() string { return r.String() }
+
+// Format prints String for every verb.
+func (r ReissueRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue makes slog show the reason only.
+func (r ReissueRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// validate checks the reason and the replacements.
+func (r *ReissueRequest) validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	validateReason(&v, r.ReasonCode, r.OtherReason, true)
+	if r.Amount != nil {
+		v.requestAmount("amount", *r.Amount)
+	}
+	if r.DeliveryMethod != "" && !r.DeliveryMethod.orderable() {
+		v.add("deliveryMethod", keyUnprocessable,
+			"unknown delivery method; use NONE, EMAIL, PHONE, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT or WHATSAPP")
+	}
+	if rc := r.Recipient; rc != nil {
+		v.email("recipient.email", rc.Email)
+		v.boundedText("recipient.firstName", rc.FirstName, singleLine, maxNameLength)
+		v.boundedText("recipient.lastName", rc.LastName, singleLine, maxNameLength)
+		v.mobileNumber("recipient.mobileNumber", rc.MobileNumber)
+		if rc.Address != nil {
+			v.add("recipient.address", keyAddressNotAllowed, "a reissue cannot change the postal address")
+		}
+	}
+	v.boundedText("notes", r.Notes, multiLine, maxNotesLength)
+	return v.err()
+}
+
+// wire returns the body as sent, the amount written with at most 2 decimals.
+func (r *ReissueRequest) wire() *reissueWire {
+	body := &reissueWire{ReasonCode: r.ReasonCode, OtherReason: r.OtherReason, DeliveryMethod: r.DeliveryMethod, Notes: r.Notes}
+	if r.Amount != nil {
+		a := r.Amount.trimScale(maxRequestDecimals)
+		body.Amount = &a
+	}
+	if rc := r.Recipient; rc != nil {
+		body.Recipient = &reissueRecipientWire{FirstName: rc.FirstName, LastName: rc.LastName, Email: rc.Email, MobileNumber: rc.MobileNumber}
+	}
+	return body
+}
+
+// LineItemResendRequest is the body of POST /lineItems/{id}/resends. Every field
+// is optional: an empty request resends to the original recipient. It prints
+// redacted, like Recipient.
+type LineItemResendRequest struct {
+	// NewDeliveryMethod switches the delivery method.
+	NewDeliveryMethod DeliveryMethod `json:"newDeliveryMethod,omitempty"`
+	// NewEmail sends the reward to another address.
+	NewEmail string `json:"newEmail,omitempty"`
+	// NewMobileNumber sends it to another mobile number (E.164).
+	NewMobileNumber string `json:"newMobileNumber,omitempty"`
+	// NewETID uses another email template.
+	NewETID string `json:"newEtid,omitempty"`
+	// ReasonCode says why.
+	ReasonCode ReasonCode `json:"reasonCode,omitempty"`
+	// OtherReason explains, with ReasonOther.
+	OtherReason string `json:"otherReason,omitempty"`
+}
+
+// String hides the contact data.
+func (LineItemResendRequest) String() string { return redacted }
+
+// GoString hides the contact data from %#v.
+func (LineItemResendRequest) GoString() string { return redacted }
+
+// Format hides the contact data from every verb.
+func (LineItemResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue hides the contact data from slog.
+func (LineItemResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// validate checks the contact fields and the reason.
+func (r *LineItemResendRequest) validate() error {
+	var v validator
+	if r == nil {
+		return nil
+	}
+	v.email("newEmail", r.NewEmail)
+	v.mobileNumber("newMobileNumber", r.NewMobileNumber)
+	v.etid("newEtid", r.NewETID)
+	validateReason(&v, r.ReasonCode, r.OtherReason, false)
+	return v.err()
+}
+
+// LineItemResend is Tango's record of a line item resend (ResendView). It holds
+// the address the reward went to, so it prints by id only.
+type LineItemResend struct {
+	// ID identifies the resend.
+	ID int64 `json:"id"`
+	// CreatedAt is when Tango accepted it.
+	CreatedAt time.Time `json:"createdAt"`
+	// Email and MobileNumber are where the reward went.
+	Email        string `json:"email,omitempty"`
+	MobileNumber string `json:"mobileNumber,omitempty"`
+	// DeliveryMethod is how it went.
+	DeliveryMethod DeliveryMethod `json:"deliveryMethod,omitempty"`
+	// ReasonCode and OtherReason are as sent.
+	ReasonCode  ReasonCode `json:"reasonCode,omitempty"`
+	OtherReason string     `json:"otherReason,omitempty"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// String identifies the resend without its address.
+func (r LineItemResend) String() string {
+	return fmt.Sprintf("tango.LineItemResend{id=%d %s}", r.ID, r.DeliveryMethod)
+}
+
+// GoString is String.
+func (r LineItemResend) GoString() string { return r.String() }
+
+// Format prints String for every verb.
+func (r LineItemResend) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue lets slog log the resend by id.
+func (r LineItemResend) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// LineItemReasonCodes lists the reason codes Tango accepts for each action, with
+// their descriptions (GET /lineItems/reasonCodes).
+type LineItemReasonCodes struct {
+	Freeze           map[ReasonCode]string `json:"FREEZE"`
+	Unfreeze         map[ReasonCode]string `json:"UNFREEZE"`
+	Cancel           map[ReasonCode]string `json:"CANCEL"`
+	CancelAndReissue map[ReasonCode]string `json:"CANCEL_AND_REISSUE"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// Update changes a line item's purchase order number, campaign or notes
+// (PATCH /lineItems/{referenceLineItemID}).
+func (s *LineItemsService) Update(ctx context.Context, referenceLineItemID string, req *UpdateLineItemRequest) (*Accepted, error) {
+	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return s.accepted(ctx, http.MethodPatch, lineItemPath(referenceLineItemID, ""), req)
+}
+
+// Cancel cancels a reward and refunds the account that paid for it
+// (POST /lineItems/{referenceLineItemID}/cancel). Tango cancels only fully
+// unredeemed Choice products (Reward Link, Promo Link, ...) within 5 calendar
+// days; others fail with 403.010.
+func (s *LineItemsService) Cancel(ctx context.Context, referenceLineItemID string, req *LineItemActionRequest) (*Accepted, error) {
+	return s.action(ctx, referenceLineItemID, "cancel", req)
+}
+
+// Freeze suspends a reward so that it cannot be redeemed
+// (POST /lineItems/{referenceLineItemID}/freeze).
+func (s *LineItemsService) Freeze(ctx context.Context, referenceLineItemID string, req *LineItemActionRequest) (*Accepted, error) {
+	return s.action(ctx, referenceLineItemID, "freeze", req)
+}
+
+// Unfreeze makes a frozen reward redeemable again
+// (POST /lineItems/{referenceLineItemID}/unfreeze).
+func (s *LineItemsService) Unfreeze(ctx context.Context, referenceLineItemID string, req *LineItemActionRequest) (*Accepted, error) {
+	return s.action(ctx, referenceLineItemID, "unfreeze", req)
+}
+
+// action runs cancel, freeze or unfreeze.
+func (s *LineItemsService) action(ctx context.Context, id, name string, req *LineItemActionRequest) (*Accepted, error) {
+	if err := requirePathID("referenceLineItemID", id); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return s.accepted(ctx, http.MethodPost, lineItemPath(id, name), req)
+}
+
+// accepted sends a write whose success answer is 202 "Accepted" (not JSON, so
+// nothing is decoded).
+func (s *LineItemsService) accepted(ctx context.Context, method, path string, body any) (*Accepted, error) {
+	r, err := newRequest(method, path, nil, body, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.c.send(ctx, r, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Accepted{StatusCode: resp.StatusCode, RequestID: resp.RequestID}, nil
+}
+
+// Reissue cancels a reward and issues a new one in a new order
+// (POST /lineItems/{referenceLineItemID}/reissue), which it returns. Tango
+// limits how often a reward can be reissued (403.022).
+func (s *LineItemsService) Reissue(ctx context.Context, referenceLineItemID string, req *ReissueRequest) (*Order, error) {
+	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "reissue"), nil, req.wire(), retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	var order Order
+	resp, err := s.c.send(ctx, r, &order)
+	if err != nil {
+		return nil, err
+	}
+	order.RequestID = resp.RequestID
+	return &order, nil
+}
+
+// Resend delivers a reward again (POST /lineItems/{referenceLineItemID}/resends);
+// req may be nil. Tango allows one resend per reward every 30 seconds and only
+// for rewards it delivered itself (403.003 otherwise).
+func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID string, req *LineItemResendRequest) (*LineItemResend, error) {
+	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
+		return nil, err
+	}
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	var body any = struct{}{}
+	if req != nil {
+		body = req
+	}
+	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "resends"), nil, body, retryUnsafe)
+	if err != nil {
+		return nil, err
+	}
+	var out LineItemResend
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}
+
+// EmbeddedURL returns the link at which the reward of an EMBEDDED line item is
+// redeemed (GET /lineItems/{referenceLineItemID}/embeddedUrl). The link is the
+// reward itself, so it comes back as a Secret: show it to the recipient only.
+func (s *LineItemsService) EmbeddedURL(ctx context.Context, referenceLineItemID string) (Secret, error) {
+	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
+		return Secret{}, err
+	}
+	r, err := newRequest(http.MethodGet, lineItemPath(referenceLineItemID, "embeddedUrl"), nil, nil, retryRead)
+	if err != nil {
+		return Secret{}, err
+	}
+	var out struct {
+		URL Secret `json:"url"`
+	}
+	if _, err := s.c.send(ctx, r, &out); err != nil {
+		return Secret{}, err
+	}
+	return out.URL, nil
+}
+
+// ReasonCodes lists the reason codes each line item action accepts
+// (GET /lineItems/reasonCodes).
+func (s *LineItemsService) ReasonCodes(ctx context.Context) (*LineItemReasonCodes, error) {
+	r, err := newRequest(http.MethodGet, "/lineItems/reasonCodes", nil, nil, retryRead)
+	if err != nil {
+		return nil, err
+	}
+	var out LineItemReasonCodes
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	return &out, nil
+}

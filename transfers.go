@@ -1,0 +1,170 @@
+package tango
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// maxTransferNotesLength is Tango's limit on transferNotes, in characters.
+const maxTransferNotesLength = 150
+
+// TransferRequest is the body of POST /transferFunds: money to move between two
+// accounts of the same platform and currency.
+type TransferRequest struct {
+	// From is the accountIdentifier of the account debited (required).
+	From string
+	// To is the accountIdentifier of the account credited (required; not From).
+	To string
+	// Amount is what moves (required: more than zero, at most 2 decimal places
+	// and 6 digits before the point), in the accounts' currency.
+	Amount Amount
+	// Notes are kept with the transfer (optional, at most 150 characters).
+	Notes string
+	// ExternalRefID is the idempotency key: Tango refuses a second funding
+	// request with the same key on the account. At most 100 characters. Leave
+	// it empty and the SDK generates one, reused on every retry of the call.
+	ExternalRefID string
+}
+
+// validate checks the accounts, amount, notes and key.
+func (r *TransferRequest) validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	v.identifier("transferFrom", r.From)
+	v.identifier("transferTo", r.To)
+	if r.From != "" && r.From == r.To {
+		v.add("transferTo", keyUnprocessable, "must differ from transferFrom")
+	}
+	v.requestAmount("amount", r.Amount)
+	v.boundedText("transferNotes", r.Notes, multiLine, maxTransferNotesLength)
+	validateFundingKey(&v, r.ExternalRefID)
+	return v.err()
+}
+
+// transferWire is the POST /transferFunds body as sent.
+type transferWire struct {
+	ExternalRefID string `json:"externalRefID"`
+	TransferFrom  string `json:"transferFrom"`
+	TransferTo    string `json:"transferTo"`
+	Amount        Amount `json:"amount"`
+	TransferNotes string `json:"transferNotes,omitempty"`
+}
+
+// TransferAccount is one side of a transfer, with its balance before and after.
+type TransferAccount struct {
+	AccountIdentifier string `json:"accountIdentifier"`
+	AccountNumber     string `json:"accountNumber,omitempty"`
+	DisplayName       string `json:"displayName,omitempty"`
+	CurrencyCode      string `json:"currencyCode,omitempty"`
+	// StartingBalance and EndingBalance are the balances around the transfer.
+	StartingBalance *Amount `json:"startingBalance,omitempty"`
+	EndingBalance   *Amount `json:"endingBalance,omitempty"`
+	// Status is the account's status (ACTIVE, ...).
+	Status string `json:"status,omitempty"`
+	// ContactEmail is the account's contact address.
+	ContactEmail string `json:"contactEmail,omitempty"`
+}
+
+// Transfer is Tango's record of a transfer (TransferFundsView).
+type Transfer struct {
+	// TransferDate is when the money moved.
+	TransferDate time.Time `json:"transferDate"`
+	// TransferredAmount is what moved.
+	TransferredAmount Amount `json:"transferredAmount"`
+	// TransferNotes are as sent.
+	TransferNotes string `json:"transferNotes,omitempty"`
+	// ExternalRefID is the idempotency key the transfer was made with.
+	ExternalRefID string `json:"externalRefID,omitempty"`
+	// From and To are the two accounts.
+	From *TransferAccount `json:"transferFrom,omitempty"`
+	To   *TransferAccount `json:"transferTo,omitempty"`
+
+	// AlreadyProcessed is true when an attempt of this call whose outcome was
+	// unknown (a timeout, a lost connection, a 5xx after sending) did go
+	// through: the retry with the same externalRefID was refused as its
+	// duplicate. The money moved, but Tango's answer describing it was lost, so
+	// only ExternalRefID is set. Do not transfer again.
+	AlreadyProcessed bool `json:"-"`
+	// RequestID is Tango's X-REQUEST-ID of the answer.
+	RequestID string `json:"-"`
+}
+
+// String identifies the transfer for logs, without contact addresses.
+func (t Transfer) String() string {
+	if t.AlreadyProcessed {
+		return fmt.Sprintf("tango.Transfer{externalRefID=%s already processed}", t.ExternalRefID)
+	}
+	from, to := "", ""
+	if t.From != nil {
+		from = t.From.AccountIdentifier
+	}
+	if t.To != nil {
+		to = t.To.AccountIdentifier
+	}
+	return fmt.Sprintf("tango.Transfer{externalRefID=%s %s -> %s %s}", t.ExternalRefID, from, to, t.TransferredAmount)
+}
+
+// LogValue lets slog log the transfer by its String form.
+func (t Transfer) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Transfer moves money between two accounts of the platform that hold the same
+// currency (POST /transferFunds).
+//
+// Like Deposit, the transfer carries an externalRefID (the caller's, or a random
+// UUID), reused on every retry, and is retried after timeouts, lost connections
+// and 5xx answers. A 409 for a duplicate key after an attempt of this call whose
+// outcome was unknown returns a result with AlreadyProcessed set; on a call with
+// no such attempt it is a *DuplicateFundingError (the caller reused a key).
+//
+// The account guard (WithAccountGuard) sees both accounts, each with an empty
+// customer identifier: Tango's transfer names accounts only.
+func (s *FundingService) Transfer(ctx context.Context, req *TransferRequest) (*Transfer, error) {
+	return s.transfer(ctx, req, "")
+}
+
+// transfer is Transfer; customer, when known, is the source account's customer,
+// for the account guard.
+func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, customer string) (*Transfer, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	body := transferWire{
+		ExternalRefID: fundingKey(req.ExternalRefID),
+		TransferFrom:  req.From,
+		TransferTo:    req.To,
+		Amount:        req.Amount.trimScale(maxRequestDecimals),
+		TransferNotes: req.Notes,
+	}
+	if g := s.c.accountGuard; g != nil {
+		if err := g(ctx, "", body.TransferTo); err != nil {
+			return nil, fmt.Errorf("tango: POST /transferFunds: account guard refused the destination account %q: %w", body.TransferTo, err)
+		}
+	}
+	r, err := newRequest(http.MethodPost, "/transferFunds", nil, &body, retryKeyed)
+	if err != nil {
+		return nil, err
+	}
+	r.externalRefID, r.customer, r.account = body.ExternalRefID, customer, body.TransferFrom
+	var out Transfer
+	resp, err := s.c.send(ctx, r, &out)
+	if err != nil {
+		switch outcome, dup := classifyFundingError(err); outcome {
+		case fundingAlreadyProcessed:
+			return &Transfer{ExternalRefID: body.ExternalRefID, AlreadyProcessed: true, RequestID: dup.RequestID}, nil
+		case fundingDuplicate:
+			return nil, &DuplicateFundingError{ExternalRefID: body.ExternalRefID, Err: dup}
+		}
+		return nil, err
+	}
+	out.RequestID = resp.RequestID
+	if out.ExternalRefID == "" {
+		out.ExternalRefID = body.ExternalRefID
+	}
+	return &out, nil
+}
