@@ -464,7 +464,9 @@ type ListCreditCardsParams struct {
 }
 
 // String hides the filters, some of which are contact data.
-func (p ListCreditCardsParams) String() string { return "tango.ListCreditCardsParams{" + redacted + "}" }
+func (p ListCreditCardsParams) String() string {
+	return "tango.ListCreditCardsParams{" + redacted + "}"
+}
 
 // GoString hides the filters from %#v.
 func (p ListCreditCardsParams) GoString() string { return p.String() }

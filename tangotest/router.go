@@ -21,6 +21,9 @@ func (s *Server) apiRoutes() []route {
 	rs = append(rs, s.customerRoutes()...)
 	rs = append(rs, s.accountRoutes()...)
 	rs = append(rs, s.orderRoutes()...)
+	rs = append(rs, s.fundingRoutes()...)
+	rs = append(rs, s.lineItemRoutes()...)
+	rs = append(rs, s.templateRoutes()...)
 	return rs
 }
 
