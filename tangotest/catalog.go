@@ -58,6 +58,13 @@ type Item struct {
 	RewardType string
 	// Credential is CredentialRedemptionURL (the default) or CredentialCardNumber.
 	Credential string
+	// Attributes lists the deliveries the item supports (EMAIL, PHONE, ADDRESS,
+	// EMBEDDED); empty means ["EMAIL"].
+	Attributes []string
+	// Categories lists the item's brand categories by identifier (the Category*
+	// constants); they are shown on its brand and filter the catalog
+	// (categoryIds).
+	Categories []string
 }
 
 // item is a stored catalog item.
@@ -93,6 +100,19 @@ func (s *Server) AddItem(it Item) error {
 	}
 	if it.RewardType == "" {
 		it.RewardType = "gift card"
+	}
+	if len(it.Attributes) == 0 {
+		it.Attributes = []string{"EMAIL"}
+	}
+	for _, a := range it.Attributes {
+		if !anyFold(itemAttributes, a) {
+			return fmt.Errorf("tangotest: item %s: unknown attribute %q", it.UTID, a)
+		}
+	}
+	for _, id := range it.Categories {
+		if _, ok := categoryByID(id); !ok {
+			return fmt.Errorf("tangotest: item %s: unknown brand category %q", it.UTID, id)
+		}
 	}
 	switch it.Credential {
 	case "":
@@ -178,8 +198,15 @@ func (it *item) credentialTypes() []string {
 }
 
 // handleCatalog serves GET /catalogs with the verbose, utid, brandKey, brandName,
-// rewardName, currencyCode, country and status filters.
+// rewardName, currencyCode, country, status, rewardType[], itemAttribute[],
+// categoryIds[] and fulfillmentType[] filters.
 func (s *Server) handleCatalog(c *call) {
+	s.writeCatalog(c, func(*item) bool { return true })
+}
+
+// writeCatalog answers with the catalog of the items in scope that match the
+// query's filters, grouped by brand.
+func (s *Server) writeCatalog(c *call, inScope func(*item) bool) {
 	q := c.r.URL.Query()
 	verbose := true
 	if v := q.Get("verbose"); v != "" {
@@ -191,17 +218,22 @@ func (s *Server) handleCatalog(c *call) {
 		verbose = b
 	}
 	match := func(it *item) bool {
-		return eqFold(q.Get("utid"), it.UTID) &&
+		return inScope(it) &&
+			eqFold(q.Get("utid"), it.UTID) &&
 			eqFold(q.Get("brandKey"), it.BrandKey) &&
 			containsFold(it.BrandName, q.Get("brandName")) &&
 			containsFold(it.RewardName, q.Get("rewardName")) &&
 			eqFold(q.Get("currencyCode"), it.CurrencyCode) &&
 			eqFold(q.Get("status"), it.status()) &&
-			(q.Get("country") == "" || anyFold(it.Countries, q.Get("country")))
+			(q.Get("country") == "" || anyFold(it.Countries, q.Get("country"))) &&
+			(len(q["rewardType"]) == 0 || anyFold(q["rewardType"], "all") || anyFold(q["rewardType"], it.RewardType)) &&
+			(len(q["itemAttribute"]) == 0 || overlapFold(q["itemAttribute"], it.Attributes)) &&
+			(len(q["categoryIds"]) == 0 || overlapFold(q["categoryIds"], it.Categories)) &&
+			(len(q["fulfillmentType"]) == 0 || anyFold(q["fulfillmentType"], "DIGITAL"))
 	}
 
 	s.mu.Lock()
-	out := catalogWire{CatalogName: "tangotest catalog", Brands: []brandWire{}}
+	out := catalogWireX{catalogWire: catalogWire{CatalogName: "tangotest catalog"}, Brands: []brandWireX{}}
 	index := map[string]int{}
 	for _, it := range s.itemList {
 		if !match(it) {
@@ -209,26 +241,35 @@ func (s *Server) handleCatalog(c *call) {
 		}
 		i, ok := index[it.BrandKey]
 		if !ok {
-			b := brandWire{
+			b := brandWireX{brandWire: brandWire{
 				BrandKey:       it.BrandKey,
 				BrandName:      it.BrandName,
 				CreatedDate:    stamp(it.createdAt),
 				LastUpdateDate: stamp(it.createdAt),
-				Items:          []itemWire{},
-			}
+			}, Items: []itemWireX{}, Categories: []categoryWire{}}
 			if verbose {
 				b.Description = "A fake brand served by tangotest."
 				b.ShortDescription = "tangotest brand"
 				b.Disclaimer = "Not a real reward."
 				b.Terms = "For tests only."
-				b.ImageUrls = map[string]string{"200w-326ppi": "https://images.tangotest.invalid/" + it.BrandKey + ".png"}
+				b.ImageUrls = map[string]string{
+					"80w-326ppi":  "https://images.tangotest.invalid/" + it.BrandKey + "-80.png",
+					"200w-326ppi": "https://images.tangotest.invalid/" + it.BrandKey + ".png",
+				}
 				b.Status = "active"
+				b.BrandRequirements = &brandRequirementsWire{DisplayInstructions: "Show the brand name.", TermsAndConditionsInstructions: "Link the terms.", DisclaimerInstructions: "Show the disclaimer."}
 			}
 			out.Brands = append(out.Brands, b)
 			i = len(out.Brands) - 1
 			index[it.BrandKey] = i
 		}
-		out.Brands[i].Items = append(out.Brands[i].Items, it.view(verbose))
+		b := &out.Brands[i]
+		for _, id := range it.Categories {
+			if cat, ok := categoryByID(id); ok && !containsCategory(b.Categories, id) {
+				b.Categories = append(b.Categories, cat)
+			}
+		}
+		b.Items = append(b.Items, it.viewX(verbose))
 	}
 	s.mu.Unlock()
 	c.ok(http.StatusOK, out)

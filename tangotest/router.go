@@ -21,6 +21,8 @@ func (s *Server) apiRoutes() []route {
 	rs = append(rs, s.customerRoutes()...)
 	rs = append(rs, s.accountRoutes()...)
 	rs = append(rs, s.orderRoutes()...)
+	rs = append(rs, s.referenceRoutes()...)
+	rs = append(rs, s.lowBalanceRoutes()...)
 	rs = append(rs, s.fundingRoutes()...)
 	rs = append(rs, s.lineItemRoutes()...)
 	rs = append(rs, s.templateRoutes()...)
