@@ -307,3 +307,32 @@ func TestAccountGuardOptionValidates(t *testing.T) {
 	_, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()), tango.WithAccountGuard(nil))
 	require.Error(t, err)
 }
+
+// TestScopeWithEmptyIdentifiersRefusesEverything: a scope built from a missing
+// identifier must not turn into a scope of everything.
+func TestScopeWithEmptyIdentifiersRefusesEverything(t *testing.T) {
+	t.Skip("BUG: h7-bugs.md #2: a scope with an empty identifier places orders on any account and lists every account")
+	for _, sc := range [][2]string{{"", ""}, {tangotest.DemoCustomer, ""}, {"", tangotest.DemoAccount}} {
+		t.Run(sc[0]+"/"+sc[1], func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			c := ordClient(t, srv, nil)
+			scope := c.Account(sc[0], sc[1])
+			ctx := context.Background()
+
+			_, err := scope.Orders.Create(ctx, ordRequest("empty-scope-001"))
+			assert.Error(t, err, "Create naming an account")
+			req := ordRequest("empty-scope-002")
+			req.CustomerIdentifier, req.AccountIdentifier = "", ""
+			_, err = scope.Orders.Create(ctx, req)
+			assert.Error(t, err, "Create naming none")
+			_, err = scope.Orders.List(ctx, nil)
+			assert.Error(t, err, "List")
+			for _, err := range scope.Orders.All(ctx, nil) {
+				assert.Error(t, err, "All")
+			}
+			assert.Empty(t, srv.Requests(), "refused before sending")
+			assert.Zero(t, srv.OrdersCreated())
+		})
+	}
+}
