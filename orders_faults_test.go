@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -526,4 +527,89 @@ func TestCreateRetryBudgetKeepsExactlyOnce(t *testing.T) {
 		assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, ref))
 	}
 	assert.Equal(t, 5, srv.OrdersCreated())
+}
+
+// TestCreateUnreadableAnswerIsRecovered: Tango placed the order (201) but the
+// answer cannot be decoded. That is an unknown outcome for a write, so the SDK
+// looks the order up instead of failing or re-sending blindly.
+func TestCreateUnreadableAnswerIsRecovered(t *testing.T) {
+	checkLeaks(t)
+	var posts, lists atomic.Int64
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		order := map[string]any{
+			"referenceOrderID": "RA260301-5-55", "externalRefID": "garbled-ref-001",
+			"customerIdentifier": tangotest.DemoCustomer, "accountIdentifier": tangotest.DemoAccount,
+			"utid": tangotest.UTIDRewardLink, "denomination": map[string]any{"value": 1, "currencyCode": "USD"},
+			"status": "COMPLETE", "createdAt": "2026-03-01T12:00:00Z",
+		}
+		switch {
+		case r.Method == http.MethodPost:
+			posts.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte(`{"referenceOrderID": "RA260301-5-55", "denomination": {"value": "not a number"`))
+		case r.URL.Path == apiRoot+"/orders":
+			lists.Add(1)
+			assert.Equal(t, "garbled-ref-001", r.URL.Query().Get("externalRefID"))
+			answerJSON(w, http.StatusOK, map[string]any{"page": map[string]any{"totalCount": 1, "resultCount": 1}, "orders": []any{order}})
+		default:
+			answerJSON(w, http.StatusOK, order)
+		}
+	})
+	c := newCoreClient(t, ts)
+	o, err := c.Orders.Create(context.Background(), ordRequest("garbled-ref-001"))
+	require.NoError(t, err)
+	assert.True(t, o.Recovered)
+	assert.Equal(t, "RA260301-5-55", o.ReferenceOrderID)
+	assert.Equal(t, int64(1), posts.Load(), "not re-sent")
+	assert.Equal(t, int64(1), lists.Load())
+}
+
+// TestCreateReplayOfForeignCurrencyItem: the replay check compares the face value
+// (denomination), not what the account was charged after conversion.
+func TestCreateReplayOfForeignCurrencyItem(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	req := ordRequest("euro-ref-000001")
+	req.UTID, req.Amount = tangotest.UTIDEuro, tango.MustParseAmount("10.00")
+	first, err := c.Orders.Create(context.Background(), req)
+	require.NoError(t, err)
+	require.NotNil(t, first.AmountCharged)
+	require.False(t, first.AmountCharged.Value.Equal(req.Amount), "the fixture converts EUR to USD")
+	again, err := c.Orders.Create(context.Background(), req)
+	require.NoError(t, err)
+	assert.True(t, again.Replayed)
+	assert.Equal(t, first.ReferenceOrderID, again.ReferenceOrderID)
+}
+
+// TestCreateKeyNeedingEscapes: a key with characters that must be escaped in a
+// query string still finds its order in the lookup.
+func TestCreateKeyNeedingEscapes(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.ConnectionResetAfterCommit()})
+	const ref = "inv 42&x=1+2%/?#"
+	o, err := c.Orders.Create(context.Background(), ordRequest(ref))
+	require.NoError(t, err)
+	assert.True(t, o.Recovered)
+	assert.Equal(t, ref, o.ExternalRefID)
+	assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, ref))
+}
+
+// TestCreateLogsCarryTheKey: the debug records of a retried order name its key, so
+// an operator can follow one order through its attempts.
+func TestCreateLogsCarryTheKey(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	logger, logs := debugLogger()
+	c := ordClient(t, srv, nil, tango.WithLogger(logger))
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.StatusAfterCommit(503)})
+	_, err := c.Orders.Create(context.Background(), ordRequest("logged-ref-0001"))
+	require.NoError(t, err)
+	out := logs.String()
+	assert.Equal(t, 3, strings.Count(out, `"external_ref_id":"logged-ref-0001"`), "two attempts and one retry decision:\n%s", out)
+	assert.Contains(t, out, `"status":503`)
+	assert.NotContains(t, out, ordRecipientEmail)
 }
