@@ -333,3 +333,52 @@ func TestPageDecodesArrayAndObject(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`"nope"`), &p))
 	assert.Error(t, json.Unmarshal([]byte(`[1]`), &p))
 }
+
+// FuzzResourceDecoding feeds arbitrary answers to the decoders of the list and
+// catalog models: they must never panic, a page decoded from an array must hold
+// exactly the array's rows, and a decoded page must survive a round trip.
+func FuzzResourceDecoding(f *testing.F) {
+	for _, seed := range []string{
+		accountPage("Mg==", "acct-1", "acct-2"),
+		`[{"accountIdentifier":"a-1","currentBalance":"2.50"},null]`,
+		`{"items":null,"nextCursor":"","nextPageAvailable":true}`,
+		`{"catalogName":"c","brands":[{"brandKey":"B1","imageUrls":{"x":"y"},"items":[{"utid":"U1","minValue":1e2,"faceValue":"10.00"}]}]}`,
+		`{"disclaimer":"d","exchangeRates":[{"baseFx":"1.3599"},{"baseFx":1E-3}]}`,
+		`{"page":{"size":1,"number":0},"lowBalanceAlerts":[{"balanceAlertThreshold":1.005}]}`,
+		`[]`, `{}`, `null`, `[1]`, `"x"`, `{"items":{}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var page tango.Page[tango.Account]
+		if err := json.Unmarshal(data, &page); err == nil {
+			var rows []json.RawMessage
+			if json.Unmarshal(data, &rows) == nil && rows != nil {
+				if len(page.Items) != len(rows) || page.HasNext() {
+					t.Fatalf("array of %d rows decoded as %d items (next %v)", len(rows), len(page.Items), page.HasNext())
+				}
+			}
+			b, err := json.Marshal(&page)
+			if err != nil {
+				t.Fatalf("re-encoding a decoded page: %v", err)
+			}
+			var again tango.Page[tango.Account]
+			if err := json.Unmarshal(b, &again); err != nil {
+				t.Fatalf("decoding a re-encoded page: %v (%s)", err, b)
+			}
+			if len(again.Items) != len(page.Items) || again.NextCursor != page.NextCursor {
+				t.Fatalf("round trip changed the page")
+			}
+		}
+		var cat tango.Catalog
+		if json.Unmarshal(data, &cat) == nil {
+			for range cat.Items() {
+			}
+			cat.Find("U1")
+		}
+		var rates tango.ExchangeRates
+		_ = json.Unmarshal(data, &rates)
+		var alerts tango.LowBalanceAlertList
+		_ = json.Unmarshal(data, &alerts)
+	})
+}
