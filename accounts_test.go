@@ -223,3 +223,42 @@ func TestAccountPrintingHidesContactData(t *testing.T) {
 	assert.Contains(t, out.String(), "acct-1")
 	assert.Contains(t, logs.String(), "acct-1")
 }
+
+// Update leaves out what it does not change. For the funding notification list,
+// nil keeps it, an empty list clears it, and a list replaces it.
+func ExampleAccountsService_Update() {
+	srv := tangotest.NewServer()
+	defer srv.Close()
+	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+
+	acct, err := c.Accounts.Update(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, &tango.UpdateAccountRequest{
+		FundingNotification: []tango.NotificationEmail{{EmailAddress: "finance@example.com"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("notified:", len(acct.FundingNotification))
+
+	acct, err = c.Accounts.Update(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, &tango.UpdateAccountRequest{DisplayName: "Main Rewards"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("renamed, still notified:", len(acct.FundingNotification))
+
+	var clear tango.UpdateAccountRequest
+	clear.ClearFundingNotification()
+	acct, err = c.Accounts.Update(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, &clear)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("cleared, notified:", len(acct.FundingNotification))
+	// Output:
+	// notified: 1
+	// renamed, still notified: 1
+	// cleared, notified: 0
+}

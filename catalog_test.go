@@ -2,6 +2,7 @@ package tango_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sync"
@@ -340,4 +341,34 @@ func TestCatalogCacheWaiterTakesOverFromCancelledFetcher(t *testing.T) {
 	assert.Len(t, requestsTo(srv, http.MethodGet, "/catalogs"), 2)
 	cat, _ := cache.Cached()
 	assert.NotNil(t, cat)
+}
+
+// A catalog cache looks items up per order without a catalog call each time:
+// Tango asks for at most two catalog calls a day.
+func ExampleCatalogCache() {
+	srv := tangotest.NewServer() // a fake Tango on loopback
+	defer srv.Close()
+	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+
+	cache, err := tango.NewCatalogCache(c.Catalog, tango.DefaultCatalogTTL)
+	if err != nil {
+		panic(err)
+	}
+	for range 3 {
+		found, err := cache.FindItem(context.Background(), "U561593")
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(found.Brand.BrandName, found.Item.MinValue, found.Item.MaxValue)
+	}
+	fmt.Println("catalog calls:", srv.RequestCount(http.MethodGet, tangotest.PathCatalogs))
+	// Output:
+	// Tango Reward Link 0.01 2000.00
+	// Tango Reward Link 0.01 2000.00
+	// Tango Reward Link 0.01 2000.00
+	// catalog calls: 1
 }
