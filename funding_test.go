@@ -666,3 +666,42 @@ func TestAccountScopeFunding(t *testing.T) {
 	_, err = scope.Funding().Deposit(ctx, nil)
 	assert.ErrorIs(t, err, tango.ErrValidation)
 }
+
+// TestCreditCardDecoding reads Tango's card and deposit shapes, a plain array
+// answer included (what Tango sends when paging is off), with fields the fake does
+// not produce and unknown ones.
+func TestCreditCardDecoding(t *testing.T) {
+	checkLeaks(t)
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case apiRoot + "/creditCards":
+			_, _ = w.Write([]byte(`[{"customerIdentifier":"cust-1","accountIdentifier":"acct-1","accountNumber":"A11720237",
+				"token":"0123456789abcdef0123456789abcdef01234567","label":"Main","lastFourDigits":"1111","expirationDate":"2030-01",
+				"status":"SUSPENDED","createdDate":"2018-04-26T20:08:59.624Z","activationDate":"2018-04-29T20:08:59.624Z",
+				"contactInformation":[{"fullName":"Ada","emailAddress":"ada.contact@example.com"}],"newField":[1,2]}]`))
+		default:
+			_, _ = w.Write([]byte(`{"referenceDepositID":"RAD-180426-5407","amount":1.25,"amountCharged":null,"feePercent":3.5,
+				"status":"PENDING","createdDate":"2018-04-26T20:08:59.624Z","externalRefID":null,"accountNumber":"A11720237"}`))
+		}
+	})
+	c := newCoreClient(t, ts)
+	page, err := c.Funding.ListCreditCards(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	card := page.Items[0]
+	assert.Equal(t, tango.CreditCardStatus("SUSPENDED"), card.Status, "unknown statuses decode")
+	assert.Equal(t, 2018, card.ActivationDate.Year())
+	assert.Equal(t, "ada.contact@example.com", card.ContactInformation[0].EmailAddress)
+	assert.False(t, page.HasNext())
+	for _, s := range []string{fmt.Sprintf("%+v", card), fmt.Sprintf("%#v", *card)} {
+		assert.NotContains(t, s, "ada.contact@example.com")
+	}
+
+	d, err := c.Funding.GetDeposit(context.Background(), "RAD-180426-5407")
+	require.NoError(t, err)
+	assert.Equal(t, tango.DepositPending, d.Status)
+	assert.Nil(t, d.AmountCharged, "a pending deposit has charged nothing yet")
+	assert.Equal(t, "1.25", d.Amount.String())
+	assert.Equal(t, "3.5", d.FeePercent.String())
+}
