@@ -19,10 +19,25 @@ type AccountScope struct {
 	Orders *AccountOrders
 }
 
-// Account returns a scope bound to one customer and account. The identifiers are
-// checked on every call, not here, so that building a scope never fails.
+// Account returns a scope bound to one customer and account.
+//
+// Building a scope never fails, so that it chains; but a scope whose identifiers
+// are empty or malformed (say, a field missing from the caller's user record) would
+// bound nothing, so every call through it is refused before anything is sent, with
+// an error that wraps ErrOutsideScope and the *ValidationError.
 func (c *Client) Account(customerIdentifier, accountIdentifier string) *AccountScope {
 	a := &AccountScope{c: c, customerIdentifier: customerIdentifier, accountIdentifier: accountIdentifier}
+	var v validator
+	v.identifier("customerIdentifier", customerIdentifier)
+	v.identifier("accountIdentifier", accountIdentifier)
+	if err := v.err(); err != nil {
+		// A copy of the client that refuses every call: each scope method reaches
+		// Tango through a.c, so none can slip past.
+		refusing := *c
+		refusing.refuse = fmt.Errorf("%w: the scope's identifiers are invalid: %w", ErrOutsideScope, err)
+		refusing.initServices()
+		a.c = &refusing
+	}
 	a.Orders = &AccountOrders{scope: a}
 	return a
 }

@@ -37,6 +37,7 @@ type Client struct {
 	headers        http.Header
 	accountGuard   AccountGuard
 	svc            services // what the service fields point to; scopes use these even if a field is reassigned
+	refuse         error    // non-nil: every call fails with it (an invalid AccountScope's client)
 
 	// Orders places and reads orders.
 	Orders *OrdersService

@@ -55,6 +55,9 @@ func newRequest(method, path string, query url.Values, body any, mode retryMode)
 
 // send runs the attempts of r and decodes a successful answer into out.
 func (c *Client) send(ctx context.Context, r *request, out any) (*Response, error) {
+	if c.refuse != nil {
+		return nil, fmt.Errorf("tango: %s %s: %w", r.method, r.path, c.refuse)
+	}
 	if c.accountGuard != nil && (r.customer != "" || r.account != "") {
 		if err := c.accountGuard(ctx, r.customer, r.account); err != nil {
 			return nil, fmt.Errorf("tango: %s %s: account guard refused customer %q account %q: %w", r.method, r.path, r.customer, r.account, err)
