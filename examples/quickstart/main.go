@@ -1,0 +1,119 @@
+// Command quickstart walks through tango-go's main path: read the catalog, place an
+// order exactly once, fetch it with its reward, and list the account's orders.
+//
+// With no credentials in the environment it starts a tangotest fake server
+// in-process and says so, so it runs anywhere without touching a real Tango host.
+// With TANGO_CLIENT_ID and TANGO_CLIENT_SECRET (or TANGO_PLATFORM_NAME and
+// TANGO_PLATFORM_KEY), plus TANGO_CUSTOMER and TANGO_ACCOUNT, it uses Tango's
+// sandbox. It never uses production.
+//
+//	go run ./examples/quickstart
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"time"
+
+	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/internal/envclient"
+)
+
+func main() {
+	// The context bounds everything, retries and the order lookup included.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, os.Stdout, envclient.Config{}); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, out io.Writer, cfg envclient.Config) error {
+	setup, err := envclient.New(cfg, tango.WithUserAgent("tango-go-quickstart"))
+	if err != nil {
+		return err
+	}
+	defer setup.Close()
+	c := setup.Client
+	fmt.Fprintln(out, setup.Description)
+
+	// 1. The catalog. Tango asks for at most a couple of catalog calls a day: real
+	// services keep it in a tango.CatalogCache.
+	catalog, err := c.Catalog.Get(ctx, &tango.CatalogParams{Brief: true, CurrencyCode: "USD"})
+	if err != nil {
+		return fmt.Errorf("reading the catalog: %w", err)
+	}
+	item, amount, err := pickItem(catalog)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "catalog: %d brand(s); ordering %s %q for %s USD\n", len(catalog.Brands), item.UTID, item.RewardName, amount)
+
+	// 2. One order, exactly once. The SDK generates the externalRefID and reuses it
+	// on every retry; a real service would make it itself and store it first, so a
+	// crash between sending and recording can be settled by retrying with it.
+	// Account scopes make sure this code can only spend from this account.
+	account := c.Account(setup.Customer, setup.Account)
+	order, err := account.Orders.Create(ctx, &tango.CreateOrderRequest{
+		UTID:           item.UTID,
+		Amount:         amount,
+		DeliveryMethod: tango.DeliveryNone, // the credentials come back to us instead of an email
+		Notes:          "tango-go quickstart",
+	})
+	var unknown *tango.OutcomeUnknownError
+	switch {
+	case errors.As(err, &unknown):
+		return fmt.Errorf("the order may or may not exist; retry later with externalRefID %s: %w", unknown.ExternalRefID, err)
+	case err != nil:
+		return fmt.Errorf("placing the order: %w", err)
+	}
+	fmt.Fprintf(out, "placed order %s with externalRefID %s (status %s)\n", order.ReferenceOrderID, order.ExternalRefID, order.State())
+
+	// 3. Fetch it. Reward credentials are money: they print as [REDACTED] and are
+	// read with Value.Reveal() where they must be shown.
+	got, err := account.Orders.Get(ctx, order.ReferenceOrderID)
+	if err != nil {
+		return fmt.Errorf("fetching the order: %w", err)
+	}
+	if got.Reward != nil {
+		for _, cred := range got.Reward.CredentialList {
+			fmt.Fprintf(out, "reward credential %q (%s): %v\n", cred.Label, cred.CredentialType, cred.Value)
+		}
+	}
+
+	// 4. The account's orders, page after page.
+	n := 0
+	for o, err := range account.Orders.All(ctx, nil) {
+		if err != nil {
+			return fmt.Errorf("listing orders: %w", err)
+		}
+		n++
+		if n <= 3 {
+			fmt.Fprintf(out, "  %s %s %s\n", o.ReferenceOrderID, o.UTID, o.State())
+		}
+	}
+	fmt.Fprintf(out, "the account has %d order(s)\n", n)
+	return nil
+}
+
+// pickItem chooses an active USD item and an amount it accepts.
+func pickItem(catalog *tango.Catalog) (*tango.Item, tango.Amount, error) {
+	ten := tango.MustParseAmount("10.00")
+	for _, it := range catalog.Items() {
+		if it.Status != tango.ItemActive || it.CurrencyCode != "USD" {
+			continue
+		}
+		switch {
+		case it.ValueType == tango.FixedValue && it.FaceValue != nil:
+			return it, *it.FaceValue, nil
+		case it.ValueType == tango.VariableValue && it.MinValue != nil && it.MaxValue != nil &&
+			it.MinValue.Cmp(ten) <= 0 && it.MaxValue.Cmp(ten) >= 0:
+			return it, ten, nil
+		}
+	}
+	return nil, tango.Amount{}, errors.New("the catalog has no active USD item to order")
+}
