@@ -9,15 +9,32 @@ import (
 // Funding and line item calls bound to an AccountScope's account.
 
 // Funding returns the funding calls of the scope's account: deposits into it,
-// transfers out of it, and its credit cards.
+// transfers out of it, and its credit cards. Every call of a scope whose
+// identifiers are empty or malformed is refused before anything is sent.
 func (a *AccountScope) Funding() *AccountFunding { return &AccountFunding{scope: a} }
 
-// LineItems returns the line item reads of the scope's account.
+// LineItems returns the line item reads of the scope's account. Every call of a
+// scope whose identifiers are empty or malformed is refused before anything is
+// sent.
 func (a *AccountScope) LineItems() *AccountLineItems { return &AccountLineItems{scope: a} }
 
 // AccountFunding is FundingService bound to one account.
 type AccountFunding struct {
 	scope *AccountScope
+}
+
+// usable refuses a scope whose identifiers are missing or malformed: with an
+// empty account, a filter would match every account and a request would name
+// whatever the caller put in it. Nothing is sent. The error wraps both
+// ErrOutsideScope and the *ValidationError.
+func (a *AccountScope) usable() error {
+	var v validator
+	v.identifier("customerIdentifier", a.customerIdentifier)
+	v.identifier("accountIdentifier", a.accountIdentifier)
+	if err := v.err(); err != nil {
+		return fmt.Errorf("%w: the scope's identifiers are not usable: %w", ErrOutsideScope, err)
+	}
+	return nil
 }
 
 // inScope reports whether a request naming customer and account may run in the
@@ -46,6 +63,9 @@ func (a *AccountScope) fill(customer, account string) (string, string) {
 // refused before anything is sent.
 func (f *AccountFunding) Deposit(ctx context.Context, req *DepositRequest) (*Deposit, error) {
 	a := f.scope
+	if err := a.usable(); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return a.c.svc.funding.Deposit(ctx, nil)
 	}
@@ -63,6 +83,9 @@ func (f *AccountFunding) Deposit(ctx context.Context, req *DepositRequest) (*Dep
 // source with the scope's customer.
 func (f *AccountFunding) Transfer(ctx context.Context, req *TransferRequest) (*Transfer, error) {
 	a := f.scope
+	if err := a.usable(); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return a.c.svc.funding.Transfer(ctx, nil)
 	}
@@ -81,6 +104,9 @@ func (f *AccountFunding) Transfer(ctx context.Context, req *TransferRequest) (*T
 // the scope; different ones are refused before anything is sent.
 func (f *AccountFunding) RegisterCreditCard(ctx context.Context, req *RegisterCreditCardRequest) (*CreditCard, error) {
 	a := f.scope
+	if err := a.usable(); err != nil {
+		return nil, err
+	}
 	if req == nil {
 		return a.c.svc.funding.RegisterCreditCard(ctx, nil)
 	}
@@ -96,6 +122,9 @@ func (f *AccountFunding) RegisterCreditCard(ctx context.Context, req *RegisterCr
 // FundingService.UnregisterCreditCard).
 func (f *AccountFunding) UnregisterCreditCard(ctx context.Context, creditCardToken string) (*CreditCardUnregistration, error) {
 	a := f.scope
+	if err := a.usable(); err != nil {
+		return nil, err
+	}
 	return a.c.svc.funding.UnregisterCreditCard(ctx, &UnregisterCreditCardRequest{
 		CustomerIdentifier: a.customerIdentifier, AccountIdentifier: a.accountIdentifier, CreditCardToken: creditCardToken,
 	})
@@ -120,6 +149,9 @@ func (l *AccountLineItems) owns(li *LineItem) error {
 // Get fetches a line item of the scope's account (see LineItemsService.Get). A
 // line item of another account is not returned: the error wraps ErrOutsideScope.
 func (l *AccountLineItems) Get(ctx context.Context, referenceLineItemID string) (*LineItem, error) {
+	if err := l.scope.usable(); err != nil {
+		return nil, err
+	}
 	li, err := l.scope.c.svc.lineItems.Get(ctx, referenceLineItemID)
 	if err != nil {
 		return nil, err
@@ -179,6 +211,9 @@ func (l *AccountLineItems) All(ctx context.Context, params *ListLineItemsParams)
 // scoped copies params with the scope's account filter, refusing another.
 func (l *AccountLineItems) scoped(params *ListLineItemsParams) (*ListLineItemsParams, error) {
 	a := l.scope
+	if err := a.usable(); err != nil {
+		return nil, err
+	}
 	var p ListLineItemsParams
 	if params != nil {
 		p = *params

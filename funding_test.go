@@ -705,3 +705,47 @@ func TestCreditCardDecoding(t *testing.T) {
 	assert.Equal(t, "1.25", d.Amount.String())
 	assert.Equal(t, "3.5", d.FeePercent.String())
 }
+
+// TestUnusableScopeRefusesFundingAndLineItems: a scope with a missing or
+// malformed identifier sends nothing (an empty account filter would match every
+// account).
+func TestUnusableScopeRefusesFundingAndLineItems(t *testing.T) {
+	checkLeaks(t)
+	srv := startFake(t)
+	c := fakeAPI(t, srv)
+	ctx := context.Background()
+	for _, ids := range [][2]string{{"", ""}, {tangotest.DemoCustomer, ""}, {"", tangotest.DemoAccount}, {tangotest.DemoCustomer, "a b"}} {
+		scope := c.Account(ids[0], ids[1])
+		calls := map[string]func() error{
+			"deposit": func() error {
+				_, err := scope.Funding().Deposit(ctx, &tango.DepositRequest{CustomerIdentifier: tangotest.DemoCustomer,
+					AccountIdentifier: tangotest.DemoAccount, CreditCardToken: "tok", Amount: tango.MustParseAmount("1")})
+				return err
+			},
+			"transfer": func() error {
+				_, err := scope.Funding().Transfer(ctx, &tango.TransferRequest{From: tangotest.DemoAccount, To: tangotest.SecondAccount, Amount: tango.MustParseAmount("1")})
+				return err
+			},
+			"register":   func() error { _, err := scope.Funding().RegisterCreditCard(ctx, cardRequest("x")); return err },
+			"unregister": func() error { _, err := scope.Funding().UnregisterCreditCard(ctx, "tok"); return err },
+			"get":        func() error { _, err := scope.LineItems().Get(ctx, "RA1-1"); return err },
+			"list":       func() error { _, err := scope.LineItems().List(ctx, nil); return err },
+			"all": func() error {
+				for _, err := range scope.LineItems().All(ctx, nil) {
+					return err
+				}
+				return nil
+			},
+		}
+		for name, call := range calls {
+			err := call()
+			assert.ErrorIs(t, err, tango.ErrOutsideScope, "%s with scope %q", name, ids)
+			assert.ErrorIs(t, err, tango.ErrValidation, "%s with scope %q", name, ids)
+		}
+	}
+	for _, r := range srv.Requests() {
+		assert.False(t, strings.Contains(r.Path, "/creditCard") || strings.Contains(r.Path, "/transferFunds") || strings.Contains(r.Path, "/lineItems"),
+			"an unusable scope sent %s %s", r.Method, r.Path)
+	}
+	assert.Equal(t, "1000.00", srv.Balance(tangotest.DemoAccount))
+}
