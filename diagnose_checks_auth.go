@@ -5,7 +5,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -65,8 +64,9 @@ func explainTokenError(err error) Check {
 	return failed("could not obtain a token: "+err.Error(), "Check the credentials provider the Auth reads from.")
 }
 
-// checkRead makes a cheap authenticated read through the normal pipeline (so a
-// refused OAuth token is replaced and the call replayed once, as for any call).
+// checkRead makes a cheap authenticated read (one row of the account list) through
+// the normal pipeline, so a refused OAuth token is replaced and the call replayed
+// once, as for any call.
 func (dr *doctor) checkRead(ctx context.Context) Check {
 	if ok, why := dr.reachable(); !ok {
 		return skipped(CheckRead, why)
@@ -75,20 +75,14 @@ func (dr *doctor) checkRead(ctx context.Context) Check {
 		return skipped(CheckRead, "not run: no OAuth token (see token)")
 	}
 	dr.readRan = true
-	var raw json.RawMessage
 	start := time.Now()
-	resp, err := dr.c.Do(ctx, http.MethodGet, "/accounts", nil, nil, &raw)
+	page, err := dr.c.svc.accounts.List(ctx, &ListAccountsParams{CursorParams: CursorParams{MaxResults: 1}})
 	dr.readErr = err
 	if err != nil {
 		return dr.explainReadError(err)
 	}
-	var list []json.RawMessage
-	visible := ""
-	if json.Unmarshal(raw, &list) == nil {
-		visible = fmt.Sprintf(" (%d accounts visible)", len(list))
-	}
-	return passed(fmt.Sprintf("GET /accounts answered %d in %v%s", resp.StatusCode, roundLatency(time.Since(start)), visible),
-		"request id "+resp.RequestID)
+	return passed(fmt.Sprintf("listing accounts (GET /accounts, one row) succeeded in %v; %d account(s) on the first page", roundLatency(time.Since(start)), len(page.Items)),
+		"request id "+page.RequestID)
 }
 
 // explainReadError says what a failed authenticated read means.

@@ -38,7 +38,8 @@ type probeOptions struct {
 	forwardedFor string
 }
 
-// probe makes one GET to path (relative to the API root) within the attempt timeout.
+// probe makes one GET to path (relative to the API root, with any query) within
+// the attempt timeout.
 func (c *Client) probe(ctx context.Context, path string, o probeOptions) *probeResult {
 	res := &probeResult{}
 	ctx, cancel := context.WithTimeout(ctx, c.attemptTimeout)

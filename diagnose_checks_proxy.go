@@ -31,8 +31,10 @@ func (dr *doctor) checkProxy(ctx context.Context) Check {
 	if dr.tokenErr != nil {
 		return skipped(CheckProxy, "not run: no OAuth token (see token)")
 	}
-	ported := dr.c.probe(ctx, "/accounts", probeOptions{auth: true, forwardedFor: probeForwardedPorted})
-	bare := dr.c.probe(ctx, "/accounts", probeOptions{auth: true, forwardedFor: probeForwardedIP})
+	// The read check's request: one row of the account list.
+	const read = "/accounts?paginate=true&maxResults=1"
+	ported := dr.c.probe(ctx, read, probeOptions{auth: true, forwardedFor: probeForwardedPorted})
+	bare := dr.c.probe(ctx, read, probeOptions{auth: true, forwardedFor: probeForwardedIP})
 	details := []string{
 		"GET /accounts with X-Forwarded-For: " + probeForwardedPorted + " -> " + ported.describe(),
 		"GET /accounts with X-Forwarded-For: " + probeForwardedIP + " -> " + bare.describe(),
