@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -394,4 +397,55 @@ func assertNoSecret(t *testing.T, s string) {
 		assert.NotContains(t, s, secret)
 		assert.NotContains(t, s, hex.EncodeToString([]byte(secret)))
 	}
+}
+
+func TestRefusesToBuildForBrowsers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the package for js/wasm; skipped with -short")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		//lint:ignore SA1019 only a fallback when go is not on PATH
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		if _, err := os.Stat(goTool); err != nil {
+			t.Skip("no go tool found")
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), goTool, "build", ".")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "the package built for GOOS=js:\n%s", out)
+	assert.Regexp(t, `GOOS_js|browsers`, string(out))
+}
+
+func BenchmarkDoGET(b *testing.B) {
+	srv := newCoreServer(b, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{"name": "Ada"})
+	})
+	c := newCoreClient(b, srv)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var out map[string]string
+		if _, err := c.Do(ctx, http.MethodGet, "/accounts/A-1", nil, nil, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDoGETParallel(b *testing.B) {
+	srv := newCoreServer(b, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{"name": "Ada"})
+	})
+	c := newCoreClient(b, srv)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			var out map[string]string
+			if _, err := c.Do(context.Background(), http.MethodGet, "/accounts/A-1", nil, nil, &out); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

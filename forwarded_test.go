@@ -97,3 +97,11 @@ func FuzzNormalizeForwardedFor(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkNormalizeForwardedFor(b *testing.B) {
+	const in = "203.0.113.7:8080, [2001:db8::1]:443, for=192.0.2.60, unknown"
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = tango.NormalizeForwardedFor(in)
+	}
+}

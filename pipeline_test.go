@@ -105,6 +105,15 @@ func TestAttemptTimeoutEndsOneAttemptOnly(t *testing.T) {
 	assert.Less(t, time.Since(start), 3*time.Second)
 }
 
+func TestHTTPClientTimeoutAppliesPerAttempt(t *testing.T) {
+	srv := hangFirst(t, 1)
+	c := newCoreClient(t, srv, tango.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	resp, err := getPing(t.Context(), c)
+	require.NoError(t, err)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.Equal(t, int64(2), srv.hits.Load())
+}
+
 func TestCallerContextBoundsTheWholeCall(t *testing.T) {
 	cases := []struct {
 		name           string
