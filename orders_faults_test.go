@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,6 +45,7 @@ type ordFaultCase struct {
 	how     ordHow        // what a sequential caller gets
 	posts   int           // POST /orders per sequential call; 0 when it varies
 	floor   time.Duration // the least recorded retry delay
+	group   string        // cases of one group share a concurrent run (faults injected together)
 }
 
 // ordFaultMatrix lists every fault a POST /orders can meet.
@@ -54,14 +56,14 @@ func ordFaultMatrix() []ordFaultCase {
 		{name: "reset after commit on every attempt", action: tangotest.ConnectionResetAfterCommit(), how: ordRecovered, posts: 6, floor: time.Second},
 		{name: "timeout before commit", action: tangotest.Latency(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordNew, posts: 2, floor: time.Second},
 		{name: "timeout after commit", action: tangotest.LatencyAfterCommit(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordSettled, floor: time.Second},
-		{name: "429 without Retry-After", action: tangotest.RateLimited(0), times: 2, how: ordNew, posts: 3, floor: time.Second},
-		{name: "429 with Retry-After 3s", action: tangotest.RateLimited(3 * time.Second), times: 1, how: ordNew, posts: 2, floor: 3 * time.Second},
+		{name: "429 without Retry-After", action: tangotest.RateLimited(0), times: 2, how: ordNew, posts: 3, floor: time.Second, group: "429"},
+		{name: "429 with Retry-After 3s", action: tangotest.RateLimited(3 * time.Second), times: 1, how: ordNew, posts: 2, floor: 3 * time.Second, group: "429"},
 		{name: "409.002 in flight", action: tangotest.Status(http.StatusConflict), times: 2, how: ordNew, posts: 3, floor: 2 * time.Second},
 	}
 	for _, code := range []int{500, 502, 503, 504} {
 		cases = append(cases,
-			ordFaultCase{name: fmt.Sprintf("%d before commit", code), action: tangotest.Status(code), times: 1, how: ordNew, posts: 2, floor: time.Second},
-			ordFaultCase{name: fmt.Sprintf("%d after commit", code), action: tangotest.StatusAfterCommit(code), times: 1, how: ordReplayed, posts: 2, floor: time.Second},
+			ordFaultCase{name: fmt.Sprintf("%d before commit", code), action: tangotest.Status(code), times: 1, how: ordNew, posts: 2, floor: time.Second, group: strconv.Itoa(code)},
+			ordFaultCase{name: fmt.Sprintf("%d after commit", code), action: tangotest.StatusAfterCommit(code), times: 1, how: ordReplayed, posts: 2, floor: time.Second, group: strconv.Itoa(code)},
 		)
 	}
 	return cases
@@ -167,34 +169,59 @@ func ordCreateConcurrently(c *tango.Client, n int, ref func(i int) string) []ord
 	return out
 }
 
+// ordFaultGroups orders the matrix for concurrent runs: cases of one group (the
+// two sides of commit for a 5xx code, the two kinds of 429) run together.
+func ordFaultGroups() [][]ordFaultCase {
+	var groups [][]ordFaultCase
+	index := map[string]int{}
+	for _, tc := range ordFaultMatrix() {
+		if i, ok := index[tc.group]; ok && tc.group != "" {
+			groups[i] = append(groups[i], tc)
+			continue
+		}
+		index[tc.group] = len(groups)
+		groups = append(groups, []ordFaultCase{tc})
+	}
+	return groups
+}
+
 func TestCreateExactlyOnceUnderFaultsConcurrent(t *testing.T) {
 	const callers = 100
-	for _, tc := range ordFaultMatrix() {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, group := range ordFaultGroups() {
+		var names []string
+		for _, tc := range group {
+			names = append(names, tc.name)
+		}
+		t.Run(strings.Join(names, " + "), func(t *testing.T) {
 			checkLeaks(t)
 			srv := ordFake(t)
 			opts := []tango.Option{tango.WithAttemptTimeout(2 * time.Second)}
-			// A third of the requests meet the fault, whoever sends them.
-			f := tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tc.action}
-			if tc.times > 0 {
-				f.Probability = 0.3
-			} else {
-				// Every attempt fails: three are enough to reach the lookup.
-				opts = append(opts, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 3, DisableBudget: true}))
-			}
-			if tc.timeout > 0 {
-				// Loaded loopback under -race can be slow: keep ordinary attempts well
-				// clear of the attempt timeout, and hold only the first 30 requests
-				// (one each for 30 callers), so the case costs about a second.
-				opts = []tango.Option{tango.WithAttemptTimeout(time.Second)}
-				f.Action = tangotest.Latency(1200 * time.Millisecond)
-				if tc.how != ordNew {
-					f.Action = tangotest.LatencyAfterCommit(1200 * time.Millisecond)
+			var faults []tangotest.Fault
+			for _, tc := range group {
+				// About a third of the requests meet a fault, whoever sends them.
+				f := tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tc.action, Probability: 0.3 / float64(len(group))}
+				if tc.times == 0 {
+					// Every attempt fails: two are enough to reach the lookup.
+					f.Probability = 0
+					opts = append(opts, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 2, DisableBudget: true}))
 				}
-				f.Probability, f.Times = 0, 30
+				if tc.timeout > 0 {
+					// Loaded loopback under -race can be slow: keep ordinary attempts
+					// well clear of the attempt timeout, and hold only the first 30
+					// requests (one each for 30 callers), so the case costs a second.
+					opts = []tango.Option{tango.WithAttemptTimeout(time.Second)}
+					f.Action = tangotest.Latency(1200 * time.Millisecond)
+					if tc.how != ordNew {
+						f.Action = tangotest.LatencyAfterCommit(1200 * time.Millisecond)
+					}
+					f.Probability, f.Times = 0, 30
+				}
+				faults = append(faults, f)
 			}
 			c := ordClient(t, srv, nil, opts...)
-			srv.Inject(f)
+			for _, f := range faults {
+				srv.Inject(f)
+			}
 
 			prefix := fmt.Sprintf("conc-%d-", time.Now().UnixNano())
 			results := ordCreateConcurrently(c, callers, func(i int) string { return fmt.Sprintf("%s%03d", prefix, i) })
