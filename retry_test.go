@@ -260,6 +260,8 @@ func TestRateLimitWaitsAtLeastOneSecond(t *testing.T) {
 		{"Retry-After 0", "0"},
 		{"Retry-After in the past", "Mon, 02 Jan 2006 15:04:05 GMT"},
 		{"unparseable Retry-After", "soon"},
+		{"negative Retry-After", "-5"},
+		{"fractional Retry-After", "0.5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -318,7 +320,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 
 func TestRetryAfterAboveTheCapEndsRetries(t *testing.T) {
 	start := time.Now().Truncate(time.Second)
-	for _, ra := range []string{"60", start.Add(time.Hour).UTC().Format(http.TimeFormat)} {
+	for _, ra := range []string{"60", "9223372036854775807", start.Add(time.Hour).UTC().Format(http.TimeFormat)} {
 		t.Run(ra, func(t *testing.T) {
 			clk := testclock.New(start)
 			srv := failer(t, 100, func(w http.ResponseWriter, r *http.Request) {
