@@ -311,7 +311,6 @@ func TestAccountGuardOptionValidates(t *testing.T) {
 // TestScopeWithEmptyIdentifiersRefusesEverything: a scope built from a missing
 // identifier must not turn into a scope of everything.
 func TestScopeWithEmptyIdentifiersRefusesEverything(t *testing.T) {
-	t.Skip("BUG: h7-bugs.md #2: a scope with an empty identifier places orders on any account and lists every account")
 	for _, sc := range [][2]string{{"", ""}, {tangotest.DemoCustomer, ""}, {"", tangotest.DemoAccount}} {
 		t.Run(sc[0]+"/"+sc[1], func(t *testing.T) {
 			checkLeaks(t)
@@ -321,16 +320,21 @@ func TestScopeWithEmptyIdentifiersRefusesEverything(t *testing.T) {
 			ctx := context.Background()
 
 			_, err := scope.Orders.Create(ctx, ordRequest("empty-scope-001"))
-			assert.Error(t, err, "Create naming an account")
+			assert.ErrorIs(t, err, tango.ErrOutsideScope, "Create naming an account")
 			req := ordRequest("empty-scope-002")
 			req.CustomerIdentifier, req.AccountIdentifier = "", ""
 			_, err = scope.Orders.Create(ctx, req)
-			assert.Error(t, err, "Create naming none")
+			assert.True(t, errors.Is(err, tango.ErrOutsideScope) || errors.Is(err, tango.ErrValidation), "Create naming none: %v", err)
+			_, err = scope.Orders.Get(ctx, "RA260301-1-11")
+			assert.ErrorIs(t, err, tango.ErrOutsideScope, "Get")
 			_, err = scope.Orders.List(ctx, nil)
-			assert.Error(t, err, "List")
+			assert.ErrorIs(t, err, tango.ErrOutsideScope, "List")
+			n := 0
 			for _, err := range scope.Orders.All(ctx, nil) {
-				assert.Error(t, err, "All")
+				n++
+				assert.ErrorIs(t, err, tango.ErrOutsideScope, "All")
 			}
+			assert.Equal(t, 1, n)
 			assert.Empty(t, srv.Requests(), "refused before sending")
 			assert.Zero(t, srv.OrdersCreated())
 		})

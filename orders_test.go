@@ -634,14 +634,6 @@ func ordAssertNothingPlanted(t *testing.T, what, out string) {
 	}
 }
 
-// ordAssertNoCredentials fails if out shows a planted reward credential.
-func ordAssertNoCredentials(t *testing.T, what, out string) {
-	t.Helper()
-	for _, s := range []string{ordPlantedCard, ordPlantedPIN, ordPlantedURL, "Zk93Qx"} {
-		assert.NotContains(t, out, s, "%s shows a reward credential", what)
-	}
-}
-
 // ordSlogBoth logs every value of vs through slog's text and JSON handlers and
 // returns what each wrote.
 func ordSlogBoth(vs map[string]any) (text, js string) {
@@ -713,7 +705,7 @@ func TestRewardCredentialsNeverPrinted(t *testing.T) {
 
 	text, js := ordSlogBoth(printed)
 	ordAssertNothingPlanted(t, "slog text", text)
-	ordAssertNoCredentials(t, "slog JSON", js) // contact data: TestOrderContactDataNotInSlogJSON
+	ordAssertNothingPlanted(t, "slog JSON", js)
 
 	// A mismatch error holds the stored order: its text and every verb stay clean.
 	_, err = c.Orders.Create(ctx, ordRequest("plant-ref-0002"))
@@ -737,7 +729,6 @@ func TestRewardCredentialsNeverPrinted(t *testing.T) {
 // TestOrderContactDataNotInSlogJSON: orders logged through slog's JSON handler, in
 // every shape a caller might log them, show no recipient or sender contact data.
 func TestOrderContactDataNotInSlogJSON(t *testing.T) {
-	t.Skip("BUG: h7-bugs.md #1: slog JSON prints recipient/sender contact data of Order values, []*Order and *OrderList")
 	var o tango.Order
 	raw, err := json.Marshal(ordPlantedOrder("plant-ref-0003"))
 	require.NoError(t, err)
