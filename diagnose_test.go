@@ -5,9 +5,13 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -511,4 +515,79 @@ func TestDiagnoseContextAndOptions(t *testing.T) {
 		assert.Contains(t, ch.Summary, "context ended")
 	}
 	assert.Zero(t, srv.RequestCount(http.MethodGet, tangotest.APIPrefix+"/accounts"))
+}
+
+// FuzzDiagnoseServerAnswer feeds Diagnose arbitrary answers from the API host
+// (status, Server and Date headers, body) and checks that the report stays
+// well-formed: every check present once, one line each, a fix for every warning
+// and failure, valid JSON, and never the planted key.
+func FuzzDiagnoseServerAnswer(f *testing.F) {
+	f.Add(200, "", "", `[]`)
+	f.Add(401, "", "", `{"httpCode":401,"i18nKey":"401.501","message":"Authentication failed"}`)
+	f.Add(403, "awselb/2.0", "", "<html><body>403 Forbidden</body></html>")
+	f.Add(403, "", "", `{"i18nKey":"403.001","message":"Authorization Error"}`)
+	f.Add(404, "", "Mon, 02 Jan 2006 15:04:05 GMT", `{"i18nKey":"404.001"}`)
+	f.Add(429, "", "not a date", `{"i18nKey":"429.001"}`)
+	f.Add(503, "nginx", "", "upstream\nfailed\r\n")
+	f.Add(200, "", "", `{"items":[{"accountIdentifier":"a"}],"nextCursor":"x"}`)
+	f.Add(302, "", "", "")
+	f.Add(400, "", "", `{"errors":[{"path":"x","i18nKey":"422.007","message":"line one\nline two"}]}`)
+
+	type answer struct {
+		status             int
+		server, date, body string
+	}
+	var (
+		mu  sync.Mutex
+		cur answer
+	)
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		a := cur
+		mu.Unlock()
+		if a.server != "" {
+			w.Header().Set("Server", a.server)
+		}
+		if a.date != "" {
+			w.Header().Set("Date", a.date)
+		}
+		w.WriteHeader(a.status)
+		_, _ = io.WriteString(w, a.body)
+	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the tcp check's bare connection is no error
+	ts.StartTLS()
+	f.Cleanup(ts.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(ts.Certificate())
+	env := tango.Environment{Name: "fuzz", APIBaseURL: ts.URL + "/raas/v2"}
+	c, err := tango.NewClient(env, tango.BasicAuth("platform", "sk-PLANTED-fuzz-key"), tango.WithRootCAs(pool),
+		tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1, DisableBudget: true}))
+	require.NoError(f, err)
+	f.Cleanup(func() { _ = c.Close() })
+
+	f.Fuzz(func(t *testing.T, status int, server, date, body string) {
+		if status < 200 || status > 599 || strings.ContainsAny(server+date, "\r\n\x00") {
+			return
+		}
+		mu.Lock()
+		cur = answer{status, server, date, body}
+		mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		d, err := c.Diagnose(ctx, tango.DiagnoseBehindProxy())
+		require.NoError(t, err)
+		require.Len(t, d.Checks, 8)
+		for _, ch := range d.Checks {
+			for _, s := range append([]string{ch.Summary, ch.Fix}, ch.Details...) {
+				require.NotContains(t, s, "\n")
+			}
+			if ch.Status == tango.CheckWarning || ch.Status == tango.CheckFailed {
+				require.NotEmpty(t, ch.Fix, "%s", ch.Name)
+			}
+		}
+		js, err := json.Marshal(d)
+		require.NoError(t, err)
+		require.True(t, json.Valid(js))
+		require.NotContains(t, d.String()+string(js), "sk-PLANTED")
+	})
 }
