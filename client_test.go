@@ -161,6 +161,8 @@ func TestOptionsValidateTheirInput(t *testing.T) {
 		{"header Referer", tango.WithHeader("Referer", "https://shop.example.com/"), "Referer"},
 		{"header Cookie", tango.WithHeader("Cookie", "a=b"), "Cookie"},
 		{"header Sec-Fetch-Mode", tango.WithHeader("Sec-Fetch-Mode", "cors"), "Sec-Fetch-Mode"},
+		{"header Proxy-Authorization", tango.WithHeader("Proxy-Authorization", "Basic cHJveHk6cHc="), "Proxy-Authorization"},
+		{"header Forwarded", tango.WithHeader("Forwarded", "for=192.0.2.60:4711"), "Forwarded"},
 		{"header sec-fetch-site", tango.WithHeader("sec-fetch-site", "cross-site"), "Sec-Fetch-Site"},
 		{"header Sec-Ch-Ua", tango.WithHeader("Sec-Ch-Ua", `"Chromium"`), "Sec-Ch-Ua"},
 		{"header Content-Type", tango.WithHeader("Content-Type", "text/plain"), "Content-Type"},

@@ -170,6 +170,10 @@ func forbiddenHeader(k string) (why string, bad bool) {
 		return "use WithUserAgent", true
 	case "Origin", "Referer", "Cookie":
 		return "marks a browser call, which Tango refuses", true
+	case "Proxy-Authorization":
+		return "it would travel through the TLS tunnel to Tango; put proxy credentials in the proxy URL", true
+	case "Forwarded":
+		return "Tango's load balancer reads X-Forwarded-For; set that instead, and it is normalised", true
 	}
 	if strings.HasPrefix(k, "Sec-") {
 		return "browser fetch headers mark a browser call, which Tango refuses", true
@@ -180,8 +184,9 @@ func forbiddenHeader(k string) (why string, bad bool) {
 // WithHeader adds a header to every request, such as one an egress gateway needs.
 // X-Forwarded-For is rewritten by NormalizeForwardedFor (and dropped if nothing
 // valid remains). Headers the SDK owns (Authorization, Content-Type, User-Agent,
-// Host) and headers that mark a browser call (Origin, Referer, Sec-Fetch-*, Cookie)
-// are refused.
+// Host), headers that mark a browser call (Origin, Referer, Sec-Fetch-*, Cookie),
+// Proxy-Authorization (it would reach Tango through the tunnel) and Forwarded (use
+// X-Forwarded-For) are refused.
 func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		k := textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(key))
