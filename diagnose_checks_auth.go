@@ -19,7 +19,9 @@ func (dr *doctor) checkToken(ctx context.Context) Check {
 	}
 	eps := dr.endpointsList()
 	if tok := eps[len(eps)-1]; !tok.connected { // the token host, or the API host they share
-		return skipped(CheckToken, "not run: the "+tok.label()+" is unreachable (see dns and tcp)")
+		why := "the " + tok.label() + " is unreachable (see dns and tcp)"
+		dr.tokenErr = errors.New(why) // the checks that need a token skip too
+		return skipped(CheckToken, "not run: "+why)
 	}
 	facts, err := a.diagnoseToken(ctx)
 	if err != nil {
