@@ -344,6 +344,19 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				tango.CheckEnvironment: "refused a token issued by"},
 		},
 		{
+			name: "an unreachable token host skips what needs a token",
+			build: func(t *testing.T) *tango.Client {
+				srv := diagFake(t)
+				env := srv.Environment()
+				env.TokenURL = "https://" + closedLoopbackPort(t) + "/oauth/token"
+				return diagClient(t, env, tango.OAuth2(srv.ClientID(), srv.ClientSecret()), tango.WithRootCAs(srv.RootCAs()))
+			},
+			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
+			want: want{tango.CheckDNS: pass, tango.CheckTCP: fail, tango.CheckTLS: pass, tango.CheckToken: skip,
+				tango.CheckRead: skip, tango.CheckEnvironment: skip, tango.CheckProxy: skip},
+			say: map[tango.CheckName]string{tango.CheckTCP: "token endpoint host", tango.CheckToken: "unreachable"},
+		},
+		{
 			name: "proxy passes: 403 for ip:port, 200 for the bare ip",
 			build: func(t *testing.T) *tango.Client {
 				srv := diagFake(t)
