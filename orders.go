@@ -78,8 +78,9 @@ func (e *IdempotencyMismatchError) Error() string {
 // *IdempotencyMismatchError, never a silent success. 409.002 (the same key still in
 // flight) is retried at least 2 s apart. When retries end without an answer, the
 // SDK looks the order up by its externalRefID before giving up; if it exists it is
-// returned with Order.Recovered set, otherwise the error is an
-// *OutcomeUnknownError. The lookup needs time left on ctx: give Create a deadline
+// returned with Order.Recovered set. If it does not, and Tango's last answer
+// refused the order (insufficient funds, a validation or business rule), that
+// refusal is the error; otherwise the error is an *OutcomeUnknownError. The lookup needs time left on ctx: give Create a deadline
 // with room for it.
 func (s *OrdersService) Create(ctx context.Context, req *CreateOrderRequest) (*Order, error) {
 	return s.create(ctx, req, "", "")
@@ -116,9 +117,15 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 			return nil, &OrderError{ExternalRefID: ref, Err: err}
 		}
 		found, lerr := s.lookup(ctx, body.CustomerIdentifier, body.AccountIdentifier, ref)
-		if lerr != nil || found == nil {
-			if lerr != nil {
-				unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
+		if lerr != nil {
+			unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
+			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+		}
+		if found == nil {
+			if refusal := orderRefusal(unknown.Err); refusal != nil {
+				// Tango refused this externalRefID on the last attempt and holds no
+				// order for it: the outcome is settled, and it is the refusal.
+				return nil, &OrderError{ExternalRefID: ref, Err: refusal}
 			}
 			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
 		}
@@ -134,6 +141,27 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		return checkReplay(req, &body, &order)
 	}
 	return &order, nil
+}
+
+// orderRefusal returns the last attempt's answer when it is Tango refusing the
+// order itself (bad request, insufficient funds, unknown customer or account, a
+// business rule), as opposed to an answer that says nothing about the
+// externalRefID (401, 403, 409.002, 429, 5xx) or no answer at all.
+//
+// After an earlier attempt whose fate was unknown, such a refusal alone does not
+// settle the outcome: Tango does not document whether it looks the externalRefID
+// up before it checks funds. Create therefore trusts it only once a lookup has
+// found no order.
+func orderRefusal(last error) *APIError {
+	var apiErr *APIError
+	if !errors.As(last, &apiErr) || errors.Is(last, context.Canceled) || errors.Is(last, context.DeadlineExceeded) {
+		return nil
+	}
+	switch apiErr.StatusCode {
+	case http.StatusBadRequest, http.StatusPaymentRequired, http.StatusNotFound, http.StatusUnprocessableEntity:
+		return apiErr
+	}
+	return nil
 }
 
 // checkReplay compares an order Tango already had with the request that named
