@@ -104,7 +104,8 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		if !ok {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%s: %w", why, last))
 		}
-		if dl, has := ctx.Deadline(); has && c.clock.Now().Add(delay).After(dl) {
+		// Context deadlines are wall-clock times, whatever Clock the client uses.
+		if dl, has := ctx.Deadline(); has && time.Until(dl) < delay {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last))
 		}
 		if !c.budget.take(d.cost) {
