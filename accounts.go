@@ -309,13 +309,8 @@ func (s *AccountsService) get(ctx context.Context, customer, accountIdentifier s
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use All.
 func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) (*Page[Account], error) {
-	var p ListAccountsParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
+	p, err := checkedParams(params, (*ListAccountsParams).check)
+	if err != nil {
 		return nil, err
 	}
 	return listPage[Account](ctx, s.c, "/accounts", p.query(), p.CursorParams, "", "")
@@ -325,20 +320,7 @@ func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) 
 // caller's params are copied, never changed. Paging stops after the last page, on
 // an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *AccountsService) All(ctx context.Context, params *ListAccountsParams) iter.Seq2[*Account, error] {
-	var p ListAccountsParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
-		return errSeq[Account](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[Account], error) {
-		q := p
-		q.CursorParams = cp
-		return s.List(ctx, &q)
-	})
+	return allPages(ctx, params, (*ListAccountsParams).check, s.List)
 }
 
 // Update changes an account's display name, contact address or funding

@@ -182,10 +182,9 @@ type ListCustomersParams struct {
 	CursorParams
 }
 
-// validate checks the filters before anything is sent.
-func (p *ListCustomersParams) validate() error {
-	var v validator
-	p.CursorParams.validate(&v)
+// check records the filters' problems into v.
+func (p *ListCustomersParams) check(v *validator) {
+	p.CursorParams.validate(v)
 	v.text("displayName", p.DisplayName, singleLine)
 	v.text("accountDisplayName", p.AccountDisplayName, singleLine)
 	if p.AccountIdentifier != "" {
@@ -194,7 +193,6 @@ func (p *ListCustomersParams) validate() error {
 	v.text("accountNumber", p.AccountNumber, singleLine)
 	v.dateRange("customerMaxDateCreatedAt", p.CreatedAfter, p.CreatedBefore)
 	v.dateRange("accountMaxDateCreatedAt", p.AccountCreatedAfter, p.AccountCreatedBefore)
-	return v.err()
 }
 
 // query encodes the filters with Tango's parameter names.
@@ -217,11 +215,8 @@ func (p *ListCustomersParams) query() url.Values {
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use All.
 func (s *CustomersService) List(ctx context.Context, params *ListCustomersParams) (*Page[Customer], error) {
-	var p ListCustomersParams
-	if params != nil {
-		p = *params
-	}
-	if err := p.validate(); err != nil {
+	p, err := checkedParams(params, (*ListCustomersParams).check)
+	if err != nil {
 		return nil, err
 	}
 	return listPage[Customer](ctx, s.c, "/customers", p.query(), p.CursorParams, "", p.AccountIdentifier)
@@ -231,32 +226,15 @@ func (s *CustomersService) List(ctx context.Context, params *ListCustomersParams
 // caller's params are copied, never changed. Paging stops after the last page,
 // on an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *CustomersService) All(ctx context.Context, params *ListCustomersParams) iter.Seq2[*Customer, error] {
-	var p ListCustomersParams
-	if params != nil {
-		p = *params
-	}
-	if err := p.validate(); err != nil {
-		return errSeq[Customer](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[Customer], error) {
-		q := p
-		q.CursorParams = cp
-		return s.List(ctx, &q)
-	})
+	return allPages(ctx, params, (*ListCustomersParams).check, s.List)
 }
 
 // ListAccounts fetches one page of a customer's accounts, with balances
 // (GET /customers/{customerIdentifier}/accounts with paginate=true). params may
 // be nil.
 func (s *CustomersService) ListAccounts(ctx context.Context, customerIdentifier string, params *ListAccountsParams) (*Page[Account], error) {
-	var p ListAccountsParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	v.identifier("customerIdentifier", customerIdentifier)
-	p.check(&v)
-	if err := v.err(); err != nil {
+	p, err := checkedParams(params, customerAccountsCheck(customerIdentifier))
+	if err != nil {
 		return nil, err
 	}
 	return listPage[Account](ctx, s.c, "/customers/"+url.PathEscape(customerIdentifier)+"/accounts", p.query(), p.CursorParams, customerIdentifier, "")
@@ -265,21 +243,18 @@ func (s *CustomersService) ListAccounts(ctx context.Context, customerIdentifier 
 // AllAccounts walks every account of a customer that matches params (see
 // ListAccounts and All).
 func (s *CustomersService) AllAccounts(ctx context.Context, customerIdentifier string, params *ListAccountsParams) iter.Seq2[*Account, error] {
-	var p ListAccountsParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	v.identifier("customerIdentifier", customerIdentifier)
-	p.check(&v)
-	if err := v.err(); err != nil {
-		return errSeq[Account](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[Account], error) {
-		q := p
-		q.CursorParams = cp
-		return s.ListAccounts(ctx, customerIdentifier, &q)
+	return allPages(ctx, params, customerAccountsCheck(customerIdentifier), func(ctx context.Context, q *ListAccountsParams) (*Page[Account], error) {
+		return s.ListAccounts(ctx, customerIdentifier, q)
 	})
+}
+
+// customerAccountsCheck checks a customer's account list: the customer's
+// identifier, then the filters.
+func customerAccountsCheck(customerIdentifier string) func(*ListAccountsParams, *validator) {
+	return func(p *ListAccountsParams, v *validator) {
+		v.identifier("customerIdentifier", customerIdentifier)
+		p.check(v)
+	}
 }
 
 // CreateAccount creates an account under a customer

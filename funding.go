@@ -471,10 +471,9 @@ func (p ListCreditCardsParams) String() string {
 // GoString hides the filters from %#v.
 func (p ListCreditCardsParams) GoString() string { return p.String() }
 
-// validate checks the filters before anything is sent.
-func (p *ListCreditCardsParams) validate() error {
-	var v validator
-	p.CursorParams.validate(&v)
+// check records the filters' problems into v.
+func (p *ListCreditCardsParams) check(v *validator) {
+	p.CursorParams.validate(v)
 	if p.CustomerIdentifier != "" {
 		v.identifier("customerIdentifier", p.CustomerIdentifier)
 	}
@@ -491,7 +490,6 @@ func (p *ListCreditCardsParams) validate() error {
 		v.add("expirationDate", keyUnprocessable, "must be the expiry month as YYYY-MM")
 	}
 	v.email("emailAddress", p.EmailAddress)
-	return v.err()
 }
 
 // query encodes the filters with Tango's parameter names.
@@ -517,11 +515,8 @@ func (p *ListCreditCardsParams) query() url.Values {
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use AllCreditCards.
 func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCreditCardsParams) (*Page[CreditCard], error) {
-	var p ListCreditCardsParams
-	if params != nil {
-		p = *params
-	}
-	if err := p.validate(); err != nil {
+	p, err := checkedParams(params, (*ListCreditCardsParams).check)
+	if err != nil {
 		return nil, err
 	}
 	return listPage[CreditCard](ctx, s.c, "/creditCards", p.query(), p.CursorParams, p.CustomerIdentifier, p.AccountIdentifier)
@@ -532,16 +527,5 @@ func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCredit
 // after the last page, on an empty page or when Tango repeats a cursor; an error
 // ends the walk.
 func (s *FundingService) AllCreditCards(ctx context.Context, params *ListCreditCardsParams) iter.Seq2[*CreditCard, error] {
-	var p ListCreditCardsParams
-	if params != nil {
-		p = *params
-	}
-	if err := p.validate(); err != nil {
-		return errSeq[CreditCard](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[CreditCard], error) {
-		q := p
-		q.CursorParams = cp
-		return s.ListCreditCards(ctx, &q)
-	})
+	return allPages(ctx, params, (*ListCreditCardsParams).check, s.ListCreditCards)
 }

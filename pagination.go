@@ -3,7 +3,8 @@ package tango
 // Cursor paging, the style Tango uses for the customer, account, credit card and
 // exchange rate lists: the caller opts in with paginate=true and walks the list
 // with opaque cursors. This file holds the generic machinery; each list adds its
-// filters and calls listPage and walkPages.
+// filters and their check, and calls checkedParams and listPage for one page and
+// allPages for all of them.
 
 import (
 	"bytes"
@@ -192,6 +193,43 @@ func walkPages[T any](ctx context.Context, start CursorParams, fetch func(contex
 // whose params were refused before anything was sent.
 func errSeq[T any](err error) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) { yield(nil, err) }
+}
+
+// paging returns the paging fields themselves. Every cursor list's params embed
+// CursorParams, so they all have this method; allPages moves through it from
+// page to page.
+func (p *CursorParams) paging() *CursorParams { return p }
+
+// checkedParams copies a list's params (the zero value when params is nil), so
+// that the caller's are never changed, and runs check on the copy. The error
+// holds every problem check recorded; nothing is to be sent when it is not nil.
+func checkedParams[P any](params *P, check func(*P, *validator)) (P, error) {
+	var p P
+	if params != nil {
+		p = *params
+	}
+	var v validator
+	check(&p, &v)
+	return p, v.err()
+}
+
+// allPages is the All of a cursor list whose one-page call is list. It checks a
+// copy of params with check, as list does, and yields only the error when there
+// are problems; otherwise it walks the pages (walkPages), calling list each time
+// on a copy of the params that carries that page's cursor.
+func allPages[T, P any, PP interface {
+	*P
+	paging() *CursorParams
+}](ctx context.Context, params *P, check func(*P, *validator), list func(context.Context, *P) (*Page[T], error)) iter.Seq2[*T, error] {
+	p, err := checkedParams(params, check)
+	if err != nil {
+		return errSeq[T](err)
+	}
+	return walkPages(ctx, *PP(&p).paging(), func(ctx context.Context, cp CursorParams) (*Page[T], error) {
+		q := p
+		*PP(&q).paging() = cp
+		return list(ctx, &q)
+	})
 }
 
 // listQuery builds a list's query string from typed filters. Zero values are left

@@ -35,20 +35,20 @@ type ChoiceProductsParams struct {
 	Countries []string
 }
 
-// ChoiceProducts lists the platform's choice products (GET /choiceProducts);
-// params may be nil.
-func (s *ReferenceService) ChoiceProducts(ctx context.Context, params *ChoiceProductsParams) ([]*ChoiceProduct, error) {
-	var p ChoiceProductsParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
+// check records the filters' problems into v.
+func (p *ChoiceProductsParams) check(v *validator) {
 	v.text("rewardName", p.RewardName, singleLine)
 	if p.CurrencyCode != "" && !currencyCodePattern.MatchString(p.CurrencyCode) {
 		v.add("currencyCode", keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
 	}
 	v.countries("countries", p.Countries)
-	if err := v.err(); err != nil {
+}
+
+// ChoiceProducts lists the platform's choice products (GET /choiceProducts);
+// params may be nil.
+func (s *ReferenceService) ChoiceProducts(ctx context.Context, params *ChoiceProductsParams) ([]*ChoiceProduct, error) {
+	p, err := checkedParams(params, (*ChoiceProductsParams).check)
+	if err != nil {
 		return nil, err
 	}
 	q := listQuery{url.Values{}}
@@ -135,13 +135,8 @@ func (v *validator) countries(path string, list []string) {
 // fulfilled in (GET /rewardCountries; Tango takes the country and currency
 // filters as comma-separated lists). params may be nil.
 func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCountriesParams) (*Page[RewardCountry], error) {
-	var p RewardCountriesParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
+	p, err := checkedParams(params, (*RewardCountriesParams).check)
+	if err != nil {
 		return nil, err
 	}
 	q := listQuery{url.Values{}}
@@ -153,20 +148,7 @@ func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCo
 // AllRewardCountries walks every reward country that matches params, page after
 // page (see RewardCountries). The caller's params are copied, never changed.
 func (s *ReferenceService) AllRewardCountries(ctx context.Context, params *RewardCountriesParams) iter.Seq2[*RewardCountry, error] {
-	var p RewardCountriesParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
-		return errSeq[RewardCountry](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[RewardCountry], error) {
-		q := p
-		q.CursorParams = cp
-		return s.RewardCountries(ctx, &q)
-	})
+	return allPages(ctx, params, (*RewardCountriesParams).check, s.RewardCountries)
 }
 
 // MobileCountry is a country rewards can be delivered to by text message
@@ -272,13 +254,8 @@ func (p *ExchangeRatesParams) check(v *validator) {
 // with paginate=true); params may be nil. Pass NextCursor back in
 // params.NextCursor for the next page, or use AllExchangeRates.
 func (s *ReferenceService) ExchangeRates(ctx context.Context, params *ExchangeRatesParams) (*ExchangeRates, error) {
-	var p ExchangeRatesParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
+	p, err := checkedParams(params, (*ExchangeRatesParams).check)
+	if err != nil {
 		return nil, err
 	}
 	q := listQuery{url.Values{}}
@@ -297,29 +274,23 @@ func (s *ReferenceService) ExchangeRates(ctx context.Context, params *ExchangeRa
 // AllExchangeRates walks every exchange rate that matches params, page after
 // page (see ExchangeRates). The caller's params are copied, never changed.
 func (s *ReferenceService) AllExchangeRates(ctx context.Context, params *ExchangeRatesParams) iter.Seq2[*ExchangeRate, error] {
-	var p ExchangeRatesParams
-	if params != nil {
-		p = *params
-	}
-	var v validator
-	p.check(&v)
-	if err := v.err(); err != nil {
-		return errSeq[ExchangeRate](err)
-	}
-	return walkPages(ctx, p.CursorParams, func(ctx context.Context, cp CursorParams) (*Page[ExchangeRate], error) {
-		q := p
-		q.CursorParams = cp
-		rates, err := s.ExchangeRates(ctx, &q)
+	return allPages(ctx, params, (*ExchangeRatesParams).check, func(ctx context.Context, q *ExchangeRatesParams) (*Page[ExchangeRate], error) {
+		rates, err := s.ExchangeRates(ctx, q)
 		if err != nil {
 			return nil, err
 		}
-		return &Page[ExchangeRate]{
-			Items: rates.ExchangeRates, NumberOfElements: len(rates.ExchangeRates), MaxResults: rates.MaxResults,
-			NextCursor: rates.NextCursor, PrevCursor: rates.PrevCursor,
-			NextPageAvailable: rates.NextPageAvailable, PrevPageAvailable: rates.PrevPageAvailable,
-			RequestID: rates.RequestID,
-		}, nil
+		return rates.page(), nil
 	})
+}
+
+// page is the rates as a cursor Page, for walkPages.
+func (r *ExchangeRates) page() *Page[ExchangeRate] {
+	return &Page[ExchangeRate]{
+		Items: r.ExchangeRates, NumberOfElements: len(r.ExchangeRates), MaxResults: r.MaxResults,
+		NextCursor: r.NextCursor, PrevCursor: r.PrevCursor,
+		NextPageAvailable: r.NextPageAvailable, PrevPageAvailable: r.PrevPageAvailable,
+		RequestID: r.RequestID,
+	}
 }
 
 // get makes a reference-data read.
