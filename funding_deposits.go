@@ -138,27 +138,53 @@ func (s *FundingService) Deposit(ctx context.Context, req *DepositRequest) (*Dep
 		Amount:             req.Amount.trimScale(maxRequestDecimals),
 		ExternalRefID:      fundingKey(req.ExternalRefID),
 	}
-	r, err := newRequest(http.MethodPost, "/creditCardDeposits", nil, &body, retryKeyed)
+	return sendKeyed[Deposit](ctx, s.c, "/creditCardDeposits", &body, body.ExternalRefID, body.CustomerIdentifier, body.AccountIdentifier)
+}
+
+// fundingRecord is what sendKeyed needs of a keyed funding call's result
+// (*Deposit, *Transfer): a way to fill in what the SDK knows beyond Tango's
+// answer.
+type fundingRecord[T any] interface {
+	*T
+	settle(externalRefID, requestID string, alreadyProcessed bool)
+}
+
+// sendKeyed sends a keyed funding write (POST path with body, whose idempotency
+// key is externalRefID; customer and account are shown to the account guard),
+// retried like an order, and decodes Tango's record of it. A duplicate-key 409
+// is read as Deposit documents: after an attempt of this call whose outcome was
+// unknown it is a result with only the key set and AlreadyProcessed; otherwise
+// a *DuplicateFundingError.
+func sendKeyed[T any, PT fundingRecord[T]](ctx context.Context, c *Client, path string, body any, externalRefID, customer, account string) (*T, error) {
+	r, err := newRequest(http.MethodPost, path, nil, body, retryKeyed)
 	if err != nil {
 		return nil, err
 	}
-	r.externalRefID, r.customer, r.account = body.ExternalRefID, body.CustomerIdentifier, body.AccountIdentifier
-	var out Deposit
-	resp, err := s.c.send(ctx, r, &out)
+	r.externalRefID, r.customer, r.account = externalRefID, customer, account
+	var out T
+	resp, err := c.send(ctx, r, &out)
 	if err != nil {
 		switch outcome, dup := classifyFundingError(err); outcome {
 		case fundingAlreadyProcessed:
-			return &Deposit{ExternalRefID: body.ExternalRefID, AlreadyProcessed: true, RequestID: dup.RequestID}, nil
+			var done T
+			PT(&done).settle(externalRefID, dup.RequestID, true)
+			return &done, nil
 		case fundingDuplicate:
-			return nil, &DuplicateFundingError{ExternalRefID: body.ExternalRefID, Err: dup}
+			return nil, &DuplicateFundingError{ExternalRefID: externalRefID, Err: dup}
 		}
 		return nil, err
 	}
-	out.RequestID = resp.RequestID
-	if out.ExternalRefID == "" {
-		out.ExternalRefID = body.ExternalRefID
-	}
+	PT(&out).settle(externalRefID, resp.RequestID, false)
 	return &out, nil
+}
+
+// settle fills in the deposit's key when Tango left it out, the request id, and
+// AlreadyProcessed (see sendKeyed).
+func (d *Deposit) settle(externalRefID, requestID string, alreadyProcessed bool) {
+	if d.ExternalRefID == "" {
+		d.ExternalRefID = externalRefID
+	}
+	d.RequestID, d.AlreadyProcessed = requestID, alreadyProcessed
 }
 
 // GetDeposit fetches a deposit by Tango's id

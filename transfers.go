@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
 )
 
@@ -146,25 +145,14 @@ func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, cus
 			return nil, fmt.Errorf("tango: POST /transferFunds: account guard refused the destination account %q: %w", body.TransferTo, err)
 		}
 	}
-	r, err := newRequest(http.MethodPost, "/transferFunds", nil, &body, retryKeyed)
-	if err != nil {
-		return nil, err
+	return sendKeyed[Transfer](ctx, s.c, "/transferFunds", &body, body.ExternalRefID, customer, body.TransferFrom)
+}
+
+// settle fills in the transfer's key when Tango left it out, the request id,
+// and AlreadyProcessed (see sendKeyed).
+func (t *Transfer) settle(externalRefID, requestID string, alreadyProcessed bool) {
+	if t.ExternalRefID == "" {
+		t.ExternalRefID = externalRefID
 	}
-	r.externalRefID, r.customer, r.account = body.ExternalRefID, customer, body.TransferFrom
-	var out Transfer
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		switch outcome, dup := classifyFundingError(err); outcome {
-		case fundingAlreadyProcessed:
-			return &Transfer{ExternalRefID: body.ExternalRefID, AlreadyProcessed: true, RequestID: dup.RequestID}, nil
-		case fundingDuplicate:
-			return nil, &DuplicateFundingError{ExternalRefID: body.ExternalRefID, Err: dup}
-		}
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	if out.ExternalRefID == "" {
-		out.ExternalRefID = body.ExternalRefID
-	}
-	return &out, nil
+	t.RequestID, t.AlreadyProcessed = requestID, alreadyProcessed
 }
