@@ -69,6 +69,9 @@ type Account struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (a *Account) setRequestID(id string) { a.RequestID = id }
+
 // String identifies the account without its contact data.
 func (a Account) String() string {
 	return fmt.Sprintf("tango.Account{%s %s %s %s}", a.AccountIdentifier, a.Status, a.CurrentBalance, a.CurrencyCode)
@@ -296,13 +299,7 @@ func (s *AccountsService) get(ctx context.Context, customer, accountIdentifier s
 		return nil, err
 	}
 	r.customer, r.account = customer, accountIdentifier
-	var out Account
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Account](ctx, s.c, r)
 }
 
 // List fetches one page of the platform's accounts (GET /accounts with
@@ -344,11 +341,5 @@ func (s *AccountsService) Update(ctx context.Context, customerIdentifier, accoun
 		return nil, err
 	}
 	r.customer, r.account = customerIdentifier, accountIdentifier
-	var out Account
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Account](ctx, s.c, r)
 }

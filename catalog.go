@@ -95,6 +95,9 @@ type Catalog struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (c *Catalog) setRequestID(id string) { c.RequestID = id }
+
 // Brand is a brand of the catalog with its items.
 type Brand struct {
 	// BrandKey identifies the brand ("B916708").
@@ -372,13 +375,7 @@ func (s *CatalogService) fetch(ctx context.Context, path string, p *CatalogParam
 	if err != nil {
 		return nil, err
 	}
-	var out Catalog
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Catalog](ctx, s.c, r)
 }
 
 // FindItem looks one item up by its utid, with its brand. It asks Tango for the

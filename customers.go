@@ -48,6 +48,9 @@ type Customer struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (c *Customer) setRequestID(id string) { c.RequestID = id }
+
 // AccountSummary is an account as listed inside a customer (Tango's
 // AccountViewSummary): no balance and no contact data.
 type AccountSummary struct {
@@ -128,13 +131,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CreateCustomerReques
 		return nil, err
 	}
 	r.customer = req.CustomerIdentifier
-	var out Customer
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Customer](ctx, s.c, r)
 }
 
 // Get fetches a customer with a summary of its accounts
@@ -151,13 +148,7 @@ func (s *CustomersService) Get(ctx context.Context, customerIdentifier string) (
 		return nil, err
 	}
 	r.customer = customerIdentifier
-	var out Customer
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Customer](ctx, s.c, r)
 }
 
 // ListCustomersParams filters GET /customers. Zero fields are left out.
@@ -277,11 +268,5 @@ func (s *CustomersService) CreateAccount(ctx context.Context, customerIdentifier
 		return nil, err
 	}
 	r.customer, r.account = customerIdentifier, req.AccountIdentifier
-	var out Account
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Account](ctx, s.c, r)
 }

@@ -307,6 +307,9 @@ type CreditCard struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (c *CreditCard) setRequestID(id string) { c.RequestID = id }
+
 // LogValue lets slog log a card by token, label and status, never its contacts.
 func (c CreditCard) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -347,13 +350,7 @@ func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCr
 		return nil, err
 	}
 	r.customer, r.account = req.CustomerIdentifier, req.AccountIdentifier
-	var card CreditCard
-	resp, err := s.c.send(ctx, r, &card)
-	if err != nil {
-		return nil, err
-	}
-	card.RequestID = resp.RequestID
-	return &card, nil
+	return sendDecoded[CreditCard](ctx, s.c, r)
 }
 
 // GetCreditCard fetches one registered card by its token
@@ -368,13 +365,7 @@ func (s *FundingService) GetCreditCard(ctx context.Context, token string) (*Cred
 	if err != nil {
 		return nil, err
 	}
-	var card CreditCard
-	resp, err := s.c.send(ctx, r, &card)
-	if err != nil {
-		return nil, err
-	}
-	card.RequestID = resp.RequestID
-	return &card, nil
+	return sendDecoded[CreditCard](ctx, s.c, r)
 }
 
 // UnregisterCreditCardRequest is the body of POST /creditCardUnregisters.
@@ -414,6 +405,9 @@ type CreditCardUnregistration struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (u *CreditCardUnregistration) setRequestID(id string) { u.RequestID = id }
+
 // UnregisterCreditCard removes a card from an account
 // (POST /creditCardUnregisters). Tango answers 422.002 when the card is not
 // registered there. It is never retried once it may have reached Tango; after an
@@ -427,13 +421,7 @@ func (s *FundingService) UnregisterCreditCard(ctx context.Context, req *Unregist
 		return nil, err
 	}
 	r.customer, r.account = req.CustomerIdentifier, req.AccountIdentifier
-	var out CreditCardUnregistration
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[CreditCardUnregistration](ctx, s.c, r)
 }
 
 // ListCreditCardsParams filters GET /creditCards. Zero fields are left out.

@@ -110,6 +110,9 @@ type Deposit struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (d *Deposit) setRequestID(id string) { d.RequestID = id }
+
 // Deposit funds an account from a registered card (POST /creditCardDeposits).
 // Tango adds a fee of CreditCardFeePercent to the card charge.
 //
@@ -200,13 +203,7 @@ func (s *FundingService) GetDeposit(ctx context.Context, referenceDepositID stri
 	if err != nil {
 		return nil, err
 	}
-	var out Deposit
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Deposit](ctx, s.c, r)
 }
 
 // String identifies the deposit for logs.

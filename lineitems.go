@@ -187,6 +187,9 @@ type LineItem struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (li *LineItem) setRequestID(id string) { li.RequestID = id }
+
 // String identifies the line item without credentials or contact data.
 func (li LineItem) String() string {
 	return fmt.Sprintf("tango.LineItem{%s order=%s %s %s}", li.ReferenceLineItemID, li.ReferenceOrderID, li.UTID, li.Status)
@@ -247,6 +250,9 @@ type LineItemList struct {
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
 }
+
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (l *LineItemList) setRequestID(id string) { l.RequestID = id }
 
 // ListLineItemsParams filters and pages GET /lineItems. Zero fields are left out.
 // Recipient filters are contact data: the SDK never logs query strings, and the
@@ -389,13 +395,7 @@ func (s *LineItemsService) Get(ctx context.Context, referenceLineItemID string) 
 	if err != nil {
 		return nil, err
 	}
-	var li LineItem
-	resp, err := s.c.send(ctx, r, &li)
-	if err != nil {
-		return nil, err
-	}
-	li.RequestID = resp.RequestID
-	return &li, nil
+	return sendDecoded[LineItem](ctx, s.c, r)
 }
 
 // List fetches one keyset page of line items (GET /lineItems). params may be
@@ -420,13 +420,7 @@ func (s *LineItemsService) list(ctx context.Context, params *ListLineItemsParams
 		return nil, err
 	}
 	r.customer, r.account = customer, p.AccountIdentifier
-	var out LineItemList
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[LineItemList](ctx, s.c, r)
 }
 
 // All walks the line items that match params, page after page (MaxLineItemsPerPage

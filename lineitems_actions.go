@@ -281,6 +281,9 @@ type LineItemResend struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (r *LineItemResend) setRequestID(id string) { r.RequestID = id }
+
 // String identifies the resend without its address.
 func (r LineItemResend) String() string {
 	return fmt.Sprintf("tango.LineItemResend{id=%d %s}", r.ID, r.DeliveryMethod)
@@ -305,6 +308,9 @@ type LineItemReasonCodes struct {
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
 }
+
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (rc *LineItemReasonCodes) setRequestID(id string) { rc.RequestID = id }
 
 // Update changes a line item's purchase order number, campaign or notes
 // (PATCH /lineItems/{referenceLineItemID}).
@@ -404,13 +410,7 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 	if err != nil {
 		return nil, err
 	}
-	var out LineItemResend
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[LineItemResend](ctx, s.c, r)
 }
 
 // EmbeddedURL returns the link at which the reward of an EMBEDDED line item is
@@ -440,11 +440,5 @@ func (s *LineItemsService) ReasonCodes(ctx context.Context) (*LineItemReasonCode
 	if err != nil {
 		return nil, err
 	}
-	var out LineItemReasonCodes
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[LineItemReasonCodes](ctx, s.c, r)
 }

@@ -54,6 +54,9 @@ type LowBalanceAlert struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (a *LowBalanceAlert) setRequestID(id string) { a.RequestID = id }
+
 // String identifies the alert without its addresses.
 func (a LowBalanceAlert) String() string {
 	return fmt.Sprintf("tango.LowBalanceAlert{%s %s/%s below %s}", a.BalanceAlertID, a.CustomerIdentifier, a.AccountIdentifier, a.BalanceAlertThreshold)
@@ -177,6 +180,9 @@ type DeletedLowBalanceAlert struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (d *DeletedLowBalanceAlert) setRequestID(id string) { d.RequestID = id }
+
 // ListLowBalanceAlertsParams filters GET .../lowbalance, which pages like
 // GET /orders: 0-based Page, ElementsPerBlock up to 100. Zero fields are left out.
 type ListLowBalanceAlertsParams struct {
@@ -231,6 +237,9 @@ type LowBalanceAlertList struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (l *LowBalanceAlertList) setRequestID(id string) { l.RequestID = id }
+
 // alertsPath is the path of an account's alerts, with an optional alert id.
 func alertsPath(customer, account, id string) string {
 	p := "/customers/" + url.PathEscape(customer) + "/accounts/" + url.PathEscape(account) + "/lowbalance"
@@ -256,8 +265,8 @@ func checkAlertID(v *validator, id string) {
 	}
 }
 
-// alertCall sends one alert request and decodes the answer into out.
-func (s *LowBalanceAlertsService) alertCall(ctx context.Context, method, customer, account, id string, q url.Values, body, out any) (*Response, error) {
+// alertCall sends one alert request and decodes the answer into a new T.
+func alertCall[T any, PT stamped[T]](ctx context.Context, c *Client, method, customer, account, id string, q url.Values, body any) (*T, error) {
 	mode := retryRead
 	if method != http.MethodGet {
 		mode = retryUnsafe
@@ -267,7 +276,7 @@ func (s *LowBalanceAlertsService) alertCall(ctx context.Context, method, custome
 		return nil, err
 	}
 	r.customer, r.account = customer, account
-	return s.c.send(ctx, r, out)
+	return sendDecoded[T, PT](ctx, c, r)
 }
 
 // Create sets a low balance alert on an account
@@ -284,13 +293,7 @@ func (s *LowBalanceAlertsService) Create(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	var out LowBalanceAlert
-	resp, err := s.alertCall(ctx, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req)
 }
 
 // List fetches one page of an account's alerts
@@ -307,13 +310,7 @@ func (s *LowBalanceAlertsService) List(ctx context.Context, customerIdentifier, 
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	var out LowBalanceAlertList
-	resp, err := s.alertCall(ctx, http.MethodGet, customerIdentifier, accountIdentifier, "", p.query(), nil, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return alertCall[LowBalanceAlertList](ctx, s.c, http.MethodGet, customerIdentifier, accountIdentifier, "", p.query(), nil)
 }
 
 // All walks every alert of an account that matches params, page after page
@@ -363,13 +360,7 @@ func (s *LowBalanceAlertsService) Get(ctx context.Context, customerIdentifier, a
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	var out LowBalanceAlert
-	resp, err := s.alertCall(ctx, http.MethodGet, customerIdentifier, accountIdentifier, balanceAlertID, nil, nil, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodGet, customerIdentifier, accountIdentifier, balanceAlertID, nil, nil)
 }
 
 // Update changes an alert
@@ -386,13 +377,7 @@ func (s *LowBalanceAlertsService) Update(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	var out LowBalanceAlert
-	resp, err := s.alertCall(ctx, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req)
 }
 
 // Delete removes an alert
@@ -406,11 +391,5 @@ func (s *LowBalanceAlertsService) Delete(ctx context.Context, customerIdentifier
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	var out DeletedLowBalanceAlert
-	resp, err := s.alertCall(ctx, http.MethodDelete, customerIdentifier, accountIdentifier, balanceAlertID, nil, nil, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return alertCall[DeletedLowBalanceAlert](ctx, s.c, http.MethodDelete, customerIdentifier, accountIdentifier, balanceAlertID, nil, nil)
 }

@@ -4,7 +4,8 @@ package tango
 // exchange rate lists: the caller opts in with paginate=true and walks the list
 // with opaque cursors. This file holds the generic machinery; each list adds its
 // filters and their check, and calls checkedParams and listPage for one page and
-// allPages for all of them.
+// allPages for all of them. sendDecoded, which listPage ends with, also ends the
+// services' calls that read one resource.
 
 import (
 	"bytes"
@@ -108,6 +109,9 @@ type Page[T any] struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (p *Page[T]) setRequestID(id string) { p.RequestID = id }
+
 // HasNext reports whether a following page can be fetched.
 func (p *Page[T]) HasNext() bool { return p.NextPageAvailable && p.NextCursor != "" }
 
@@ -131,6 +135,25 @@ func (p *Page[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// stamped is a resource that carries the X-REQUEST-ID of the answer it came in
+// (its RequestID field).
+type stamped[T any] interface {
+	*T
+	setRequestID(id string)
+}
+
+// sendDecoded sends r, decodes the answer into a new T and records Tango's
+// request id on it: the end of every call that returns one resource or page.
+func sendDecoded[T any, PT stamped[T]](ctx context.Context, c *Client, r *request) (*T, error) {
+	var out T
+	resp, err := c.send(ctx, r, &out)
+	if err != nil {
+		return nil, err
+	}
+	PT(&out).setRequestID(resp.RequestID)
+	return &out, nil
+}
+
 // listPage fetches one cursor page of path. q holds the list's filters; paging
 // comes from cp. customer and account, when set, are shown to the AccountGuard.
 func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, cp CursorParams, customer, account string) (*Page[T], error) {
@@ -143,13 +166,7 @@ func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		return nil, err
 	}
 	r.customer, r.account = customer, account
-	var out Page[T]
-	resp, err := c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[Page[T]](ctx, c, r)
 }
 
 // walkPages returns an iterator over every row of a cursor list, starting at the

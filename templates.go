@@ -73,6 +73,9 @@ type Template struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (t *Template) setRequestID(id string) { t.RequestID = id }
+
 // CreateTemplateRequest is the body of POST /digitalTemplates. Fields marked
 // required must be set.
 type CreateTemplateRequest struct {
@@ -254,6 +257,9 @@ type TemplateList struct {
 	RequestID string `json:"-"`
 }
 
+// setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
+func (l *TemplateList) setRequestID(id string) { l.RequestID = id }
+
 // UnmarshalJSON reads the list under either name Tango uses for it:
 // emailTemplates (documented) or digitalTemplates.
 func (l *TemplateList) UnmarshalJSON(b []byte) error {
@@ -299,13 +305,7 @@ func (s *TemplatesService) List(ctx context.Context, params *ListTemplatesParams
 	if err != nil {
 		return nil, err
 	}
-	var out TemplateList
-	resp, err := s.c.send(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = resp.RequestID
-	return &out, nil
+	return sendDecoded[TemplateList](ctx, s.c, r)
 }
 
 // All walks every template, page after page, MaxTemplatesPerPage at a time.
@@ -352,7 +352,7 @@ func (s *TemplatesService) Get(ctx context.Context, etid string) (*Template, err
 	if err != nil {
 		return nil, err
 	}
-	return s.template(ctx, r)
+	return sendDecoded[Template](ctx, s.c, r)
 }
 
 // Create adds a template (POST /digitalTemplates) and returns it with its etid.
@@ -367,7 +367,7 @@ func (s *TemplatesService) Create(ctx context.Context, req *CreateTemplateReques
 	if err != nil {
 		return nil, err
 	}
-	return s.template(ctx, r)
+	return sendDecoded[Template](ctx, s.c, r)
 }
 
 // Update changes the fields of a template that req sets
@@ -384,7 +384,7 @@ func (s *TemplatesService) Update(ctx context.Context, etid string, req *UpdateT
 	if err != nil {
 		return nil, err
 	}
-	return s.template(ctx, r)
+	return sendDecoded[Template](ctx, s.c, r)
 }
 
 // Delete removes a template (DELETE /digitalTemplates/{etid}); Tango answers 204.
@@ -397,17 +397,6 @@ func (s *TemplatesService) Delete(ctx context.Context, etid string) (*Response, 
 		return nil, err
 	}
 	return s.c.send(ctx, r, nil)
-}
-
-// template sends r and decodes a template.
-func (s *TemplatesService) template(ctx context.Context, r *request) (*Template, error) {
-	var t Template
-	resp, err := s.c.send(ctx, r, &t)
-	if err != nil {
-		return nil, err
-	}
-	t.RequestID = resp.RequestID
-	return &t, nil
 }
 
 // templatePath is /digitalTemplates/{etid}.
