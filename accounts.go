@@ -34,6 +34,23 @@ const (
 // currency Tango adds works without an SDK release.
 var currencyCodePattern = regexp.MustCompile(`^[A-Z]{3}$`)
 
+// currencyCode checks an optional currency code: empty, or shaped like an ISO
+// 4217 code.
+func (v *validator) currencyCode(path, code string) {
+	if code != "" && !currencyCodePattern.MatchString(code) {
+		v.add(path, keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
+	}
+}
+
+// currencyCodes checks every code of a list (path[i]); an empty entry is refused.
+func (v *validator) currencyCodes(path string, codes []string) {
+	for i, c := range codes {
+		if !currencyCodePattern.MatchString(c) {
+			v.add(fmt.Sprintf("%s[%d]", path, i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
+		}
+	}
+}
+
 // NotificationEmail is one address Tango notifies: of deposits (an account's
 // fundingNotification) or of a low balance (an alert's balanceAlertNotification).
 type NotificationEmail struct {
@@ -129,9 +146,7 @@ func (r *CreateAccountRequest) check(v *validator) {
 	if v.required("contactEmail", r.ContactEmail) {
 		v.email("contactEmail", r.ContactEmail)
 	}
-	if r.CurrencyCode != "" && !currencyCodePattern.MatchString(r.CurrencyCode) {
-		v.add("currencyCode", keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-	}
+	v.currencyCode("currencyCode", r.CurrencyCode)
 	v.notificationEmails("fundingNotification", r.FundingNotification)
 }
 
@@ -251,11 +266,7 @@ func (p *ListAccountsParams) check(v *validator) {
 	v.text("accountNumber", p.AccountNumber, singleLine)
 	v.text("displayName", p.DisplayName, singleLine)
 	v.email("contactEmail", p.ContactEmail)
-	for i, c := range p.CurrencyCodes {
-		if !currencyCodePattern.MatchString(c) {
-			v.add(fmt.Sprintf("currencyCode[%d]", i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-		}
-	}
+	v.currencyCodes("currencyCode", p.CurrencyCodes)
 	for i, e := range p.FundingNotificationEmails {
 		v.email(fmt.Sprintf("fundingNotificationEmail[%d]", i), e)
 	}

@@ -293,9 +293,7 @@ func (p *CatalogParams) check(v *validator) {
 	v.text("brandKey", p.BrandKey, singleLine)
 	v.text("brandName", p.BrandName, singleLine)
 	v.text("rewardName", p.RewardName, singleLine)
-	if p.CurrencyCode != "" && !currencyCodePattern.MatchString(p.CurrencyCode) {
-		v.add("currencyCode", keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-	}
+	v.currencyCode("currencyCode", p.CurrencyCode)
 	if p.Country != "" && !countryPattern.MatchString(p.Country) {
 		v.add("country", keyUnprocessable, "must be a two- or three-letter ISO country code")
 	}

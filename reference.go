@@ -38,9 +38,7 @@ type ChoiceProductsParams struct {
 // check records the filters' problems into v.
 func (p *ChoiceProductsParams) check(v *validator) {
 	v.text("rewardName", p.RewardName, singleLine)
-	if p.CurrencyCode != "" && !currencyCodePattern.MatchString(p.CurrencyCode) {
-		v.add("currencyCode", keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-	}
+	v.currencyCode("currencyCode", p.CurrencyCode)
 	v.countries("countries", p.Countries)
 }
 
@@ -115,11 +113,7 @@ type RewardCountriesParams struct {
 func (p *RewardCountriesParams) check(v *validator) {
 	p.CursorParams.validate(v)
 	v.countries("countries", p.Countries)
-	for i, c := range p.PreferredCurrencies {
-		if !currencyCodePattern.MatchString(c) {
-			v.add(fmt.Sprintf("preferredCurrencies[%d]", i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-		}
-	}
+	v.currencyCodes("preferredCurrencies", p.PreferredCurrencies)
 }
 
 // countries checks a list of ISO country codes.
@@ -238,16 +232,8 @@ type ExchangeRatesParams struct {
 // check records the filters' problems into v.
 func (p *ExchangeRatesParams) check(v *validator) {
 	p.CursorParams.validate(v)
-	for _, list := range []struct {
-		path string
-		vs   []string
-	}{{"baseCurrency", p.BaseCurrencies}, {"rewardCurrency", p.RewardCurrencies}} {
-		for i, c := range list.vs {
-			if !currencyCodePattern.MatchString(c) {
-				v.add(fmt.Sprintf("%s[%d]", list.path, i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-			}
-		}
-	}
+	v.currencyCodes("baseCurrency", p.BaseCurrencies)
+	v.currencyCodes("rewardCurrency", p.RewardCurrencies)
 }
 
 // ExchangeRates fetches one page of Tango's exchange rates (GET /exchangerates
