@@ -356,9 +356,7 @@ func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCr
 // GetCreditCard fetches one registered card by its token
 // (GET /creditCards/{token}).
 func (s *FundingService) GetCreditCard(ctx context.Context, token string) (*CreditCard, error) {
-	var v validator
-	v.required("token", token)
-	if err := v.err(); err != nil {
+	if err := requirePathID("token", token); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodGet, "/creditCards/"+url.PathEscape(token), nil, nil, retryRead)

@@ -194,9 +194,7 @@ func (d *Deposit) settle(externalRefID, requestID string, alreadyProcessed bool)
 // (GET /creditCardDeposits/{referenceDepositID}), for instance to follow a
 // PENDING one.
 func (s *FundingService) GetDeposit(ctx context.Context, referenceDepositID string) (*Deposit, error) {
-	var v validator
-	v.required("referenceDepositID", referenceDepositID)
-	if err := v.err(); err != nil {
+	if err := requirePathID("referenceDepositID", referenceDepositID); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodGet, "/creditCardDeposits/"+url.PathEscape(referenceDepositID), nil, nil, retryRead)

@@ -494,7 +494,7 @@ func lineItemPath(id, action string) string {
 	return p
 }
 
-// requireID refuses an empty path parameter before anything is sent.
+// requirePathID refuses an empty path parameter before anything is sent.
 func requirePathID(name, value string) error {
 	var v validator
 	v.required(name, value)
