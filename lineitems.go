@@ -428,9 +428,10 @@ func (s *LineItemsService) list(ctx context.Context, params *ListLineItemsParams
 // params.PageKeys when given. The caller's params are copied, never changed;
 // PagePrevious is ignored.
 //
-// Paging stops on an empty page, on a page without next keys, when the count
-// Tango reported is reached, or when Tango hands back the keys it was given (no
-// progress). A line item seen twice is yielded once. Stop ranging to stop
+// Paging stops on an empty page, on a page without next keys, or when the count
+// Tango reported is reached. When Tango hands back keys the walk has already
+// asked with (no progress, or a cycle of keys), the walk ends with an error
+// rather than asking again. A line item seen twice is yielded once. Stop ranging to stop
 // paging; an error ends the walk.
 func (s *LineItemsService) All(ctx context.Context, params *ListLineItemsParams) iter.Seq2[*LineItem, error] {
 	return s.all(ctx, params, "")
@@ -449,6 +450,10 @@ func (s *LineItemsService) all(ctx context.Context, params *ListLineItemsParams,
 	}
 	return func(yield func(*LineItem, error) bool) {
 		seen := map[string]bool{}
+		visited := map[string]bool{}
+		if len(p.PageKeys) > 0 {
+			visited[pageKeysID(p.PageKeys)] = true
+		}
 		var count int64
 		for {
 			if err := ctx.Err(); err != nil {
@@ -479,11 +484,19 @@ func (s *LineItemsService) all(ctx context.Context, params *ListLineItemsParams,
 			case slices.Equal(next, p.PageKeys):
 				yield(nil, fmt.Errorf("tango: GET /lineItems answered the keys it was asked for; stopping after %d line items", count))
 				return
+			case visited[pageKeysID(next)]:
+				yield(nil, fmt.Errorf("tango: GET /lineItems answered page keys it had already given (a cycle); stopping after %d line items", count))
+				return
 			}
+			visited[pageKeysID(next)] = true
 			p.PageKeys = slices.Clone(next)
 		}
 	}
 }
+
+// pageKeysID is a set key for a list of page keys: each key quoted, so that no
+// two different lists share one.
+func pageKeysID(keys []PageKey) string { return fmt.Sprintf("%q", keys) }
 
 // lineItemPath is /lineItems/{id} with an optional action suffix ("cancel").
 func lineItemPath(id, action string) string {

@@ -186,6 +186,57 @@ func TestLineItemAll(t *testing.T) {
 	}
 }
 
+// TestLineItemAllStopsOnKeyCycle: a server whose page keys cycle (A, B, A, ...
+// or back to the caller's start keys) while its totalCount stays out of reach
+// ends the walk with an error after a few requests, not a request storm.
+func TestLineItemAllStopsOnKeyCycle(t *testing.T) {
+	checkLeaks(t)
+	tests := []struct {
+		name     string
+		keys     []string // the next keys answered to the 1st, 2nd, ... request
+		start    []tango.PageKey
+		wantHits int64
+		wantIDs  int
+	}{
+		{"two keys alternate", []string{"A", "B"}, nil, 3, 2},
+		{"three keys rotate", []string{"A", "B", "C"}, nil, 4, 3},
+		{"back to the start keys", []string{"B", "S"}, []tango.PageKey{"S"}, 2, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var served sync.Mutex
+			n := 0
+			ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				served.Lock()
+				key := tt.keys[n%len(tt.keys)]
+				n++
+				served.Unlock()
+				answerJSON(w, http.StatusOK, map[string]any{
+					"keysetPage": map[string]any{"nextPageKeys": []string{key}, "resultCount": 1, "totalCount": 100},
+					"lineItems":  []any{map[string]any{"referenceLineItemID": "L-" + key}},
+				})
+			})
+			c := newCoreClient(t, ts)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			var ids int
+			var last error
+			for _, err := range c.LineItems.All(ctx, &tango.ListLineItemsParams{PageKeys: tt.start}) {
+				if err != nil {
+					last = err
+					break
+				}
+				ids++
+			}
+			require.Error(t, last)
+			assert.NotErrorIs(t, last, context.DeadlineExceeded, "the walk stops by itself")
+			assert.Contains(t, last.Error(), "already given")
+			assert.Equal(t, tt.wantHits, ts.hits.Load())
+			assert.Equal(t, tt.wantIDs, ids)
+		})
+	}
+}
+
 // TestLineItemListQuery checks every filter's name on the wire, and that a
 // server handing back the keys it was given ends the walk with an error.
 func TestLineItemListQuery(t *testing.T) {
