@@ -24,7 +24,6 @@ type Client struct {
 	env            Environment
 	baseURL        string // APIBaseURL without a trailing slash
 	hc             *http.Client
-	postCheck      bool // the transport is the caller's; check chains ourselves
 	roots          *x509.CertPool
 	auth           authenticator
 	policy         RetryPolicy
@@ -122,9 +121,14 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 			baseRT = http.DefaultTransport
 		}
 	}
-	rt, postCheck, err := pinnedTransport(baseRT, roots)
+	rt, err := pinnedTransport(baseRT, roots)
 	if err != nil {
 		return nil, err
+	}
+	for _, mw := range cfg.middleware {
+		if rt = mw(rt); rt == nil {
+			return nil, errors.New("tango: WithTransportMiddleware: the middleware returned a nil RoundTripper")
+		}
 	}
 	hc := &http.Client{
 		Transport: rt,
@@ -141,7 +145,6 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		env:            env,
 		baseURL:        strings.TrimSuffix(base.String(), "/"),
 		hc:             hc,
-		postCheck:      postCheck,
 		roots:          roots,
 		policy:         cfg.retry,
 		budget:         newRetryBudget(cfg.retry),

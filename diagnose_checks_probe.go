@@ -74,11 +74,9 @@ func (c *Client) probe(ctx context.Context, path string, o probeOptions) *probeR
 	}
 	defer resp.Body.Close()
 	res.status, res.header, res.tls = resp.StatusCode, resp.Header, resp.TLS
-	if c.postCheck {
-		if err := checkPinned(resp, c.roots, req.URL); err != nil {
-			res.err = err
-			return res
-		}
+	if err := checkPinned(resp, c.roots, req.URL); err != nil {
+		res.err = err
+		return res
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil {

@@ -87,11 +87,10 @@ func (dr *doctor) checkTLS(ctx context.Context) Check {
 }
 
 // verifiedChain returns the chain from the server's certificate to one of the
-// client's roots. The transport's own verified chain is used when the SDK
-// configured the transport; a caller's RoundTripper may trust other roots, so its
-// chain is verified again against the client's.
+// client's roots: the chain the transport verified in the handshake, or, when
+// the connection state carries none, the sent chain verified against the roots.
 func (dr *doctor) verifiedChain(cs *tls.ConnectionState) []*x509.Certificate {
-	if !dr.c.postCheck && len(cs.VerifiedChains) > 0 {
+	if len(cs.VerifiedChains) > 0 {
 		return cs.VerifiedChains[0]
 	}
 	if len(cs.PeerCertificates) == 0 {

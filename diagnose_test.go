@@ -237,12 +237,11 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 			say:  map[tango.CheckName]string{tango.CheckTLS: "expires in 10 days"},
 		},
 		{
-			name: "tls through a caller's RoundTripper is verified against the pinned roots",
+			name: "tls through middleware is still verified against the pinned roots",
 			build: func(t *testing.T) *tango.Client {
 				srv := diagFake(t)
-				hc := &http.Client{Transport: originTransport{base: srv.Client().Transport}}
-				t.Cleanup(hc.CloseIdleConnections)
-				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithHTTPClient(hc))
+				mw := func(next http.RoundTripper) http.RoundTripper { return originTransport{base: next} }
+				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithTransportMiddleware(mw))
 			},
 			want: want{tango.CheckTLS: fail},
 			say:  map[tango.CheckName]string{tango.CheckTLS: "not among the client's pinned roots"},
@@ -310,10 +309,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 			name: "read fails on 403.001 when something adds browser headers",
 			build: func(t *testing.T) *tango.Client {
 				srv := diagFake(t)
-				pool := srv.RootCAs()
-				hc := &http.Client{Transport: originTransport{base: srv.Client().Transport}}
-				t.Cleanup(hc.CloseIdleConnections)
-				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithHTTPClient(hc), tango.WithRootCAs(pool))
+				mw := func(next http.RoundTripper) http.RoundTripper { return originTransport{base: next} }
+				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithTransportMiddleware(mw), tango.WithRootCAs(srv.RootCAs()))
 			},
 			want: want{tango.CheckTLS: pass, tango.CheckRead: fail, tango.CheckEnvironment: skip},
 			say:  map[tango.CheckName]string{tango.CheckRead: "browser-originated"},

@@ -27,6 +27,7 @@ type config struct {
 	maxBody        int64
 	headers        http.Header
 	accountGuard   AccountGuard
+	middleware     []func(http.RoundTripper) http.RoundTripper
 }
 
 // Defaults that options can change.
@@ -63,18 +64,34 @@ func WithRootCAs(pool *x509.CertPool) Option {
 	}
 }
 
-// WithHTTPClient makes the Client send through hc's Transport, for proxies, tracing
-// or connection limits. An *http.Transport is cloned and made to trust only the
-// pinned roots (it must not skip verification). Any other RoundTripper is used as
-// it is, and the SDK checks each response's certificate chain against the pinned
-// roots itself. hc's Timeout, if set, still applies per attempt; its redirect policy
-// and cookie jar are not used: the SDK never follows redirects.
+// WithHTTPClient makes the Client send through hc's Transport, for proxies or
+// connection limits. The transport must be an *http.Transport: it is cloned and
+// made to trust only the pinned roots. A transport that skips verification, has its
+// own TLS dialer, or is any other RoundTripper is refused, since the SDK could not
+// verify the server before sending credentials; wrap the SDK's transport with
+// WithTransportMiddleware instead. hc's Timeout, if set, still applies per attempt;
+// its redirect policy and cookie jar are not used: the SDK never follows redirects.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return errors.New("tango: WithHTTPClient: nil client")
 		}
 		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTransportMiddleware wraps the SDK's pinned transport, for tracing, metrics or
+// request logging (otelhttp.NewTransport, say). The wrapped transport still
+// verifies the server against the pinned roots during the handshake, before any
+// byte of a request leaves. Several middlewares apply in order, the last one
+// outermost. They see the Authorization header: never log it.
+func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
+	return func(c *config) error {
+		if mw == nil {
+			return errors.New("tango: WithTransportMiddleware: nil middleware")
+		}
+		c.middleware = append(c.middleware, mw)
 		return nil
 	}
 }
@@ -162,7 +179,7 @@ func forbiddenHeader(k string) (why string, bad bool) {
 	switch k {
 	case "Authorization":
 		return "set by the Auth", true
-	case "Content-Type", "Content-Length":
+	case "Content-Type", "Content-Length", "Accept":
 		return "set by the SDK", true
 	case "Host":
 		return "comes from the Environment", true
@@ -183,8 +200,8 @@ func forbiddenHeader(k string) (why string, bad bool) {
 
 // WithHeader adds a header to every request, such as one an egress gateway needs.
 // X-Forwarded-For is rewritten by NormalizeForwardedFor (and dropped if nothing
-// valid remains). Headers the SDK owns (Authorization, Content-Type, User-Agent,
-// Host), headers that mark a browser call (Origin, Referer, Sec-Fetch-*, Cookie),
+// valid remains). Headers the SDK owns (Authorization, Accept, Content-Type,
+// User-Agent, Host), headers that mark a browser call (Origin, Referer, Sec-Fetch-*, Cookie),
 // Proxy-Authorization (it would reach Tango through the tunnel) and Forwarded (use
 // X-Forwarded-For) are refused.
 func WithHeader(key, value string) Option {

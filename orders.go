@@ -2,12 +2,14 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -64,6 +66,12 @@ func (e *IdempotencyMismatchError) Error() string {
 		e.ExternalRefID, e.Existing.ReferenceOrderID, strings.Join(e.Fields, ", "))
 }
 
+// NewExternalRefID returns a fresh idempotency key for an order, a deposit or a
+// transfer: a random (version 4) UUID. Choose the key before the first call and
+// keep it with your record of the payment; calling again with the same key after
+// any failure can never pay twice.
+func NewExternalRefID() string { return uuid.NewString() }
+
 // Create places an order, exactly once.
 //
 // The request is checked first (see CreateOrderRequest.Validate); nothing is sent
@@ -78,10 +86,16 @@ func (e *IdempotencyMismatchError) Error() string {
 // *IdempotencyMismatchError, never a silent success. 409.002 (the same key still in
 // flight) is retried at least 2 s apart. When retries end without an answer, the
 // SDK looks the order up by its externalRefID before giving up; if it exists it is
-// returned with Order.Recovered set. If it does not, and Tango's last answer
-// refused the order (insufficient funds, a validation or business rule), that
-// refusal is the error; otherwise the error is an *OutcomeUnknownError. The lookup needs time left on ctx: give Create a deadline
-// with room for it.
+// returned with Order.Recovered set. If it does not, and Tango's last answer was a
+// refusal the same request would always meet (a validation or business rule, an
+// unknown account), that refusal is the error; otherwise the error is an
+// *OutcomeUnknownError. When ctx has a deadline, the attempts stop a little before
+// it (a quarter of the time left, at most 5 s) so that the lookup can still run.
+//
+// The generated externalRefID lives only in the result and the errors: a loop that
+// calls Create again with the same request would place a new order. To retry
+// safely across calls, choose the key first (NewExternalRefID), store it with
+// your own record of the reward, and set it on the request.
 func (s *OrdersService) Create(ctx context.Context, req *CreateOrderRequest) (*Order, error) {
 	return s.create(ctx, req, "", "")
 }
@@ -100,7 +114,7 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		return nil, &OrderError{ExternalRefID: body.ExternalRefID, Err: scopeError(onlyCustomer, onlyAccount, body.CustomerIdentifier, body.AccountIdentifier)}
 	}
 	if body.ExternalRefID == "" {
-		body.ExternalRefID = uuid.NewString()
+		body.ExternalRefID = NewExternalRefID()
 	}
 	ref := body.ExternalRefID
 	r, err := newRequest(http.MethodPost, "/orders", nil, body.wire(), retryKeyed)
@@ -110,7 +124,9 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 	r.externalRefID, r.customer, r.account = ref, body.CustomerIdentifier, body.AccountIdentifier
 
 	var order Order
-	resp, err := s.c.send(ctx, r, &order)
+	sendCtx, cancel := withLookupReserve(ctx)
+	resp, err := s.c.send(sendCtx, r, &order)
+	cancel()
 	if err != nil {
 		var unknown *OutcomeUnknownError
 		if !errors.As(err, &unknown) {
@@ -143,25 +159,45 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 	return &order, nil
 }
 
-// orderRefusal returns the last attempt's answer when it is Tango refusing the
-// order itself (bad request, insufficient funds, unknown customer or account, a
-// business rule), as opposed to an answer that says nothing about the
-// externalRefID (401, 403, 409.002, 429, 5xx) or no answer at all.
+// orderRefusal returns the last attempt's answer when it is a refusal the same
+// request bytes would have met on every attempt: a malformed request (400), an
+// unknown customer or account (404), a business rule of the item (422). Such a
+// refusal, once a lookup has found no order, settles the outcome.
 //
-// After an earlier attempt whose fate was unknown, such a refusal alone does not
-// settle the outcome: Tango does not document whether it looks the externalRefID
-// up before it checks funds. Create therefore trusts it only once a lookup has
-// found no order.
+// Refusals that depend on state an earlier attempt may have changed are not
+// trusted: a 402 may mean that the uncertain attempt, still running at Tango,
+// holds the balance; 401, 403, 409.002, 429 and 5xx say nothing about the
+// externalRefID at all.
 func orderRefusal(last error) *APIError {
 	var apiErr *APIError
 	if !errors.As(last, &apiErr) || errors.Is(last, context.Canceled) || errors.Is(last, context.DeadlineExceeded) {
 		return nil
 	}
 	switch apiErr.StatusCode {
-	case http.StatusBadRequest, http.StatusPaymentRequired, http.StatusNotFound, http.StatusUnprocessableEntity:
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusUnprocessableEntity:
 		return apiErr
 	}
 	return nil
+}
+
+// lookupReserveMax caps the share of a deadline kept for the lookup after an
+// uncertain create.
+const lookupReserveMax = 5 * time.Second
+
+// withLookupReserve returns the context the create attempts run under: ctx with a
+// deadline a little earlier than ctx's, so that when the attempts run out of time
+// the lookup by externalRefID still has some (a quarter of what is left, at most 5
+// s). Without a deadline on ctx there is nothing to reserve.
+func withLookupReserve(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		return ctx, func() {}
+	}
+	reserve := min(time.Until(dl)/4, lookupReserveMax)
+	if reserve <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, dl.Add(-reserve))
 }
 
 // checkReplay compares an order Tango already had with the request that named
@@ -207,6 +243,11 @@ func (s *OrdersService) lookup(ctx context.Context, customer, account, ref strin
 		return nil, fmt.Errorf("no time left on the context: %w", ctx.Err())
 	}
 	list, err := s.List(ctx, &ListOrdersParams{CustomerIdentifier: customer, AccountIdentifier: account, ExternalRefID: ref})
+	if errors.Is(err, ErrNotFound) {
+		// Tango documents 404.110, "no orders for the external ref ID"; an
+		// unknown customer or account holds no order either.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +302,13 @@ func (ResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacte
 // LogValue hides the contact data from slog, whose JSON handler would encode it.
 func (ResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
 
+// MarshalJSON writes "[REDACTED]", as Recipient does; the SDK sends the real
+// values through resendWire.
+func (ResendRequest) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
+
+// resendWire is ResendRequest as it goes on the wire.
+type resendWire ResendRequest
+
 // Resend is Tango's record of a resend.
 type Resend struct {
 	// ID identifies the resend.
@@ -297,7 +345,7 @@ func (s *OrdersService) Resend(ctx context.Context, referenceOrderID string, req
 	}
 	var body any = struct{}{}
 	if req != nil {
-		body = req
+		body = (*resendWire)(req)
 	}
 	r, err := newRequest(http.MethodPost, "/orders/"+url.PathEscape(referenceOrderID)+"/resends", nil, body, retryUnsafe)
 	if err != nil {

@@ -489,12 +489,16 @@ func TestCreateNoLookupWhenContextIsDone(t *testing.T) {
 			assert.ErrorIs(t, err, context.Canceled)
 			return err
 		}},
-		{"deadline during an attempt", func(t *testing.T, srv *tangotest.Server, c *tango.Client, _ *testclock.Clock) error {
-			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		// A deadline keeps time for the lookup (TestCreateKeepsTimeForTheLookup); a
+		// cancellation during an attempt leaves none.
+		{"cancelled during an attempt", func(t *testing.T, srv *tangotest.Server, c *tango.Client, _ *testclock.Clock) error {
+			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.LatencyAfterCommit(300 * time.Millisecond)})
+			stop := time.AfterFunc(100*time.Millisecond, cancel)
+			defer stop.Stop()
 			_, err := c.Orders.Create(ctx, ordRequest("ctx-done-ref-01"))
-			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.ErrorIs(t, err, context.Canceled)
 			return err
 		}},
 	}
@@ -650,18 +654,41 @@ func TestCreateLogsCarryTheKey(t *testing.T) {
 // OutcomeUnknownError.
 func TestCreateDefinitiveAnswerAfterUncertainAttempt(t *testing.T) {
 	checkLeaks(t)
-	srv := ordFake(t)
-	c := ordClient(t, srv, nil)
-	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(http.StatusServiceUnavailable)})
-	req := ordRequest("settled-ref-001")
-	req.AccountIdentifier, req.Amount = tangotest.SecondAccount, tango.MustParseAmount("30.00")
+	tests := []struct {
+		name    string
+		mutate  func(*tango.CreateOrderRequest)
+		settled bool  // the refusal is returned as it is
+		want    error // the sentinel the error matches either way
+	}{
+		// The same request bytes meet an inactive item on every attempt: once a
+		// lookup finds no order, the refusal stands.
+		{"an inactive item settles", func(r *tango.CreateOrderRequest) { r.UTID = tangotest.UTIDInactive }, true, nil},
+		// 402 may mean the uncertain attempt, still running, holds the balance.
+		{"insufficient funds stays unknown", func(r *tango.CreateOrderRequest) {
+			r.AccountIdentifier, r.Amount = tangotest.SecondAccount, tango.MustParseAmount("30.00")
+		}, false, tango.ErrInsufficientFunds},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ordFake(t)
+			c := ordClient(t, srv, nil)
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(http.StatusServiceUnavailable)})
+			req := ordRequest("settled-ref-001")
+			tc.mutate(req)
 
-	_, err := c.Orders.Create(context.Background(), req)
-	require.ErrorIs(t, err, tango.ErrInsufficientFunds)
-	assert.False(t, errors.Is(err, tango.ErrOutcomeUnknown), "Tango answered for this key: %v", err)
-	assert.Equal(t, "settled-ref-001", ordErrorRef(t, err))
-	// Tango does not document whether it checks funds before the externalRefID, so
-	// one lookup confirms that the uncertain first attempt placed nothing.
-	assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders), "one lookup settles it")
-	assert.Zero(t, srv.OrderCount(tangotest.SecondAccount, "settled-ref-001"))
+			_, err := c.Orders.Create(context.Background(), req)
+			require.Error(t, err)
+			assert.Equal(t, "settled-ref-001", ordErrorRef(t, err))
+			var apiErr *tango.APIError
+			require.ErrorAs(t, err, &apiErr, "Tango's answer stays reachable: %v", err)
+			assert.Equal(t, !tc.settled, errors.Is(err, tango.ErrOutcomeUnknown), "%v", err)
+			if tc.want != nil {
+				assert.ErrorIs(t, err, tc.want)
+			}
+			// Tango does not document whether it checks funds before the key, so
+			// one lookup confirms that the uncertain first attempt placed nothing.
+			assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders), "one lookup")
+			assert.Zero(t, srv.OrderCount(req.AccountIdentifier, "settled-ref-001"))
+		})
+	}
 }

@@ -170,13 +170,6 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	}
 	defer resp.Body.Close()
 	o.sent = true
-	if c.postCheck {
-		if err := checkPinned(resp, c.roots, hreq.URL); err != nil {
-			o.err = err
-			c.logAttempt(ctx, r, n, o, start)
-			return o, nil
-		}
-	}
 	o.status, o.header = resp.StatusCode, resp.Header
 	o.requestID = resp.Header.Get("X-Request-Id")
 	limit := c.maxBody

@@ -44,7 +44,7 @@ type RetryPolicy struct {
 	// retry costs 5 tokens (10 after a timeout) and every successful call returns
 	// one, so during an outage retries stop after about BudgetCapacity/5 of them
 	// and calls fail after their first attempt until calls succeed again.
-	// Default 100.
+	// Default 100; at least 10, so that any retry can be paid for.
 	BudgetCapacity int
 	// DisableBudget turns the retry budget off.
 	DisableBudget bool
@@ -121,8 +121,8 @@ func (p RetryPolicy) validate() error {
 		return fmt.Errorf("tango: RetryPolicy.MaxElapsedTime must not be negative, got %v", p.MaxElapsedTime)
 	case p.MaxRetryAfter < 0:
 		return fmt.Errorf("tango: RetryPolicy.MaxRetryAfter must not be negative, got %v", p.MaxRetryAfter)
-	case p.BudgetCapacity < 0:
-		return fmt.Errorf("tango: RetryPolicy.BudgetCapacity must not be negative, got %d", p.BudgetCapacity)
+	case p.BudgetCapacity < timeoutRetryCost && !p.DisableBudget:
+		return fmt.Errorf("tango: RetryPolicy.BudgetCapacity must be at least %d (the cost of one retry after a timeout), got %d; set DisableBudget to turn the budget off", timeoutRetryCost, p.BudgetCapacity)
 	}
 	return nil
 }

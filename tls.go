@@ -50,23 +50,27 @@ func tlsConfig(roots *x509.CertPool) *tls.Config {
 // With no base it clones http.DefaultTransport, which keeps proxy settings from the
 // environment (HTTPS_PROXY, NO_PROXY) and sane dial timeouts. A caller's
 // *http.Transport is cloned the same way. Either way the clone trusts only roots and
-// verifies the peer; a transport that asks to skip verification is refused.
+// verifies the peer during the handshake, before any byte of a request is sent.
 //
-// Any other RoundTripper (a tracing wrapper, say) is used as it is: the SDK cannot
-// reach its TLS settings, so it checks each response's verified chain against roots
-// instead (see checkPinned), and reports that with postCheck.
-func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (rt http.RoundTripper, postCheck bool, err error) {
+// What would make that promise false is refused: a transport that skips
+// verification, one with its own TLS dialer (net/http then ignores the TLS
+// settings), and any other RoundTripper, whose TLS the SDK cannot see. Tracing and
+// other middleware wrap the pinned transport instead (WithTransportMiddleware).
+func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (http.RoundTripper, error) {
 	var t *http.Transport
 	switch b := base.(type) {
 	case nil:
 		t = http.DefaultTransport.(*http.Transport).Clone()
 	case *http.Transport:
-		if b.TLSClientConfig != nil && b.TLSClientConfig.InsecureSkipVerify {
-			return nil, false, errors.New("tango: WithHTTPClient: the transport skips TLS verification (InsecureSkipVerify); the SDK never does")
+		switch {
+		case b.TLSClientConfig != nil && b.TLSClientConfig.InsecureSkipVerify:
+			return nil, errors.New("tango: WithHTTPClient: the transport skips TLS verification (InsecureSkipVerify); the SDK never does")
+		case b.DialTLSContext != nil || b.DialTLS != nil: //lint:ignore SA1019 the deprecated hook bypasses the pin just the same
+			return nil, errors.New("tango: WithHTTPClient: the transport has its own TLS dialer (DialTLSContext or DialTLS), which would bypass the pinned roots; use DialContext for custom dialing")
 		}
 		t = b.Clone()
 	default:
-		return base, true, nil
+		return nil, fmt.Errorf("tango: WithHTTPClient: the transport is a %T, not an *http.Transport, so the SDK cannot pin its TLS roots; pass an *http.Transport, and wrap the SDK's pinned transport with WithTransportMiddleware for tracing or metrics", base)
 	}
 	cfg := tlsConfig(roots)
 	if old := t.TLSClientConfig; old != nil {
@@ -81,13 +85,13 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (rt http.Roun
 	}
 	t.TLSClientConfig = cfg
 	t.ForceAttemptHTTP2 = true
-	return t, false, nil
+	return t, nil
 }
 
 // checkPinned verifies, after the fact, that the answer to a request sent to the
 // URL sent came over a certificate chain that ends in roots and names sent's host.
-// It runs only for caller-supplied RoundTrippers whose TLS settings the SDK cannot
-// see. An answer without TLS passes only for an http:// URL (which NewClient allows
+// The SDK's own transport verifies during the handshake; this second check guards
+// the token client and the doctor's probes when middleware wraps that transport. An answer without TLS passes only for an http:// URL (which NewClient allows
 // only on loopback hosts): a RoundTripper that answers an https request without TLS
 // is refused, whatever it did to the request on the way.
 func checkPinned(resp *http.Response, roots *x509.CertPool, sent *url.URL) error {

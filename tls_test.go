@@ -2,6 +2,7 @@ package tango_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -199,59 +200,79 @@ func TestWithHTTPClientTransportStillVerifies(t *testing.T) {
 	assert.Zero(t, srv.hits.Load())
 }
 
-// skipVerifyRT is a RoundTripper the SDK cannot look into, which skips verification.
-type skipVerifyRT struct{ t *http.Transport }
+// wrapRT is a RoundTripper the SDK cannot look into.
+type wrapRT struct{ base http.RoundTripper }
 
-func (s skipVerifyRT) RoundTrip(r *http.Request) (*http.Response, error) { return s.t.RoundTrip(r) }
+func (w wrapRT) RoundTrip(r *http.Request) (*http.Response, error) { return w.base.RoundTrip(r) }
 
-func newSkipVerifyRT(t *testing.T) skipVerifyRT {
-	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return skipVerifyRT{tr}
+func TestTransportsThatCouldSkipPinningAreRefused(t *testing.T) {
+	skip := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	t.Cleanup(skip.CloseIdleConnections)
+	tests := []struct {
+		name string
+		rt   http.RoundTripper
+		want string
+	}{
+		{"a RoundTripper the SDK cannot look into", wrapRT{http.DefaultTransport}, "WithTransportMiddleware"},
+		{"a wrapper around a transport that skips verification", wrapRT{skip}, "not an *http.Transport"},
+		{"a transport with its own TLS dialer", &http.Transport{DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return tls.Dial(network, addr, &tls.Config{InsecureSkipVerify: true})
+		}}, "DialTLSContext"},
+		//lint:ignore SA1019 the deprecated hook is refused too
+		{"a transport with DialTLS", &http.Transport{DialTLS: func(network, addr string) (net.Conn, error) {
+			return tls.Dial(network, addr, &tls.Config{InsecureSkipVerify: true})
+		}}, "DialTLS"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := tango.NewClient(tango.Sandbox, tango.BasicAuth(testPlatform, testAPIKey), tango.WithHTTPClient(&http.Client{Transport: tc.rt}))
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
 
-func TestCustomRoundTripperIsCheckedAfterTheFact(t *testing.T) {
+func TestTransportMiddlewareKeepsThePin(t *testing.T) {
 	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
 		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
 	})
-	hc := &http.Client{Transport: newSkipVerifyRT(t)}
+	var seen atomic.Int64
+	mw := func(next http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			seen.Add(1)
+			return next.RoundTrip(r)
+		})
+	}
 
-	c := pinnedClient(t, srv, tango.WithHTTPClient(hc))
+	// Against a server the pinned roots do not cover: refused in the handshake,
+	// so the server never sees a request (nor the credentials it would carry).
+	c := pinnedClient(t, srv, tango.WithTransportMiddleware(mw))
+	_, err := c.Do(t.Context(), http.MethodGet, "/x", nil, nil, nil)
+	require.Error(t, err)
+	assert.True(t, isUntrusted(err), "%v", err)
+	assert.Zero(t, srv.hits.Load(), "nothing reached the unpinned server")
+	assert.Equal(t, int64(1), seen.Load(), "the middleware saw the attempt; not retried")
+
+	// With roots that cover the server, the middleware sees every call.
+	ok := newCoreClient(t, srv, tango.WithTransportMiddleware(mw))
 	var out map[string]string
-	_, err := c.Do(t.Context(), http.MethodGet, "/x", nil, nil, &out)
-	require.ErrorIs(t, err, tango.ErrUntrustedServer)
-	assert.Empty(t, out, "an answer over an untrusted chain is not decoded")
-	assert.Equal(t, int64(1), srv.hits.Load(), "not retried")
-
-	// The same RoundTripper is fine when the chain ends in the configured roots.
-	ok := newCoreClient(t, srv, tango.WithHTTPClient(hc))
 	_, err = ok.Do(t.Context(), http.MethodGet, "/x", nil, nil, &out)
 	require.NoError(t, err)
 	assert.Equal(t, "yes", out["ok"])
+	assert.Equal(t, int64(2), seen.Load())
+
+	_, err = tango.NewClient(tango.Sandbox, tango.BasicAuth(testPlatform, testAPIKey),
+		tango.WithTransportMiddleware(func(http.RoundTripper) http.RoundTripper { return nil }))
+	require.ErrorContains(t, err, "nil RoundTripper")
+	_, err = tango.NewClient(tango.Sandbox, tango.BasicAuth(testPlatform, testAPIKey), tango.WithTransportMiddleware(nil))
+	require.ErrorContains(t, err, "nil middleware")
 }
 
-// downgradeRT sends https requests as plain http: a transport that never does TLS.
-type downgradeRT struct{ t *http.Transport }
+// rtFunc adapts a function to http.RoundTripper.
+type rtFunc func(*http.Request) (*http.Response, error)
 
-func (d downgradeRT) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.URL.Scheme = "http"
-	return d.t.RoundTrip(r)
-}
-
-func TestCustomRoundTripperWithoutTLSIsRefused(t *testing.T) {
-	srv := startCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
-		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
-	}, nil, false)
-	tr := &http.Transport{}
-	t.Cleanup(tr.CloseIdleConnections)
-	env := tango.Environment{Name: "x", APIBaseURL: strings.Replace(srv.URL, "http://", "https://", 1) + apiRoot}
-	c, err := tango.NewClient(env, tango.BasicAuth(testPlatform, testAPIKey), tango.WithHTTPClient(&http.Client{Transport: downgradeRT{tr}}))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	_, err = getPing(t.Context(), c)
-	require.ErrorIs(t, err, tango.ErrUntrustedServer, "an https call answered without TLS must not pass")
-}
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestServersBelowTLS12AreRefused(t *testing.T) {
 	ts := newTLSVersionServer(t, tls.VersionTLS11)
