@@ -42,6 +42,8 @@ type DepositRequest struct {
 	// ExternalRefID is the idempotency key: Tango refuses a second funding
 	// request with the same key on the account. At most 100 characters. Leave
 	// it empty and the SDK generates one, reused on every retry of the call.
+	// To settle a call that ended with an *OutcomeUnknownError, call again
+	// with the key it carries (see Deposit).
 	ExternalRefID string
 }
 
@@ -99,12 +101,18 @@ type Deposit struct {
 	// AccountNumber is Tango's number for the account credited.
 	AccountNumber string `json:"accountNumber,omitempty"`
 
-	// AlreadyProcessed is true when an attempt of this call whose outcome was
-	// unknown (a timeout, a lost connection, a 5xx after sending) did go
-	// through: the retry with the same externalRefID was refused as its
-	// duplicate. The deposit exists, but Tango's answer describing it was lost,
-	// so only ExternalRefID is set; find the deposit in Tango's funding history.
-	// Do not deposit again.
+	// AlreadyProcessed is true when the deposit was made but Tango's answer
+	// describing it was lost. Check it on every successful Deposit: such a
+	// result holds only what the SDK knows, ExternalRefID and the Amount it
+	// sent; ReferenceDepositID, Status, AmountCharged and the dates are empty.
+	// Find the deposit in Tango's funding history by its externalRefID. Do not
+	// deposit again.
+	//
+	// It is set only when the SDK generated the externalRefID within the call
+	// and an attempt whose outcome was unknown (a timeout, a lost connection, a
+	// 5xx after sending) was followed by Tango's duplicate answer: no other
+	// call can have used that key, so the attempt went through. A caller's key
+	// gets a *DuplicateFundingError instead.
 	AlreadyProcessed bool `json:"-"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
@@ -118,30 +126,44 @@ func (d *Deposit) setRequestID(id string) { d.RequestID = id }
 //
 // The deposit carries an externalRefID: the caller's, never changed, or a random
 // UUID when empty. Every retry reuses it, so the call is retried like an order:
-// after timeouts, lost connections and 5xx answers too. Tango refuses a second
-// request with a known key with a 409 rather than replaying the first answer;
-// the SDK reads that 409 as follows:
+// after timeouts, lost connections and 5xx answers too. Tango refuses a request
+// whose key it already processed on the account with a 409 rather than
+// replaying the first answer; the SDK reads that 409 as follows:
 //
-//   - after an attempt of this call whose outcome was unknown, it means that
-//     attempt went through: Deposit returns a result with AlreadyProcessed set
-//     and a nil error;
-//   - on a call with no such attempt, the caller reused a key: the error is a
-//     *DuplicateFundingError and nothing new was done.
+//   - the SDK generated the key, and an attempt of this call had an unknown
+//     outcome: no other call can have used the key, so that attempt went
+//     through. Deposit returns a result with AlreadyProcessed set and a nil
+//     error. That result holds only the key and the amount: check
+//     AlreadyProcessed before reading Tango's fields.
+//   - the caller gave the key: Tango does not say whether this call or an
+//     earlier one with the same key (perhaps for another amount) processed it.
+//     The error is a *DuplicateFundingError, which matches ErrConflict, and
+//     ErrOutcomeUnknown as well when an attempt of this call had an unknown
+//     outcome. Nothing was deposited twice; check the account's funding history
+//     or balance for the amount.
 //
 // When retries end without an answer the error is an *OutcomeUnknownError that
-// carries the externalRefID: calling again later with the same key is safe.
+// carries the externalRefID. Settle it by calling again with that key as
+// ExternalRefID: the deposit is made if the first call's was not, and a
+// *DuplicateFundingError says that it was. That is what the key is for, not a
+// mistake. Calling again with a new key instead can deposit twice.
 func (s *FundingService) Deposit(ctx context.Context, req *DepositRequest) (*Deposit, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	key, generated := fundingKey(req.ExternalRefID)
 	body := depositWire{
 		CustomerIdentifier: req.CustomerIdentifier,
 		AccountIdentifier:  req.AccountIdentifier,
 		CreditCardToken:    req.CreditCardToken,
 		Amount:             req.Amount.trimScale(maxRequestDecimals),
-		ExternalRefID:      fundingKey(req.ExternalRefID),
+		ExternalRefID:      key,
 	}
-	return sendKeyed[Deposit](ctx, s.c, "/creditCardDeposits", &body, body.ExternalRefID, body.CustomerIdentifier, body.AccountIdentifier)
+	return sendKeyed(ctx, s.c, keyedWrite[Deposit]{
+		path: "/creditCardDeposits", body: &body, externalRefID: key, generated: generated,
+		customer: body.CustomerIdentifier, account: body.AccountIdentifier,
+		known: Deposit{ExternalRefID: key, Amount: body.Amount},
+	})
 }
 
 // fundingRecord is what sendKeyed needs of a keyed funding call's result
@@ -152,32 +174,47 @@ type fundingRecord[T any] interface {
 	settle(externalRefID, requestID string, alreadyProcessed bool)
 }
 
-// sendKeyed sends a keyed funding write (POST path with body, whose idempotency
-// key is externalRefID; customer and account are shown to the account guard),
-// retried like an order, and decodes Tango's record of it. A duplicate-key 409
-// is read as Deposit documents: after an attempt of this call whose outcome was
-// unknown it is a result with only the key set and AlreadyProcessed; otherwise
-// a *DuplicateFundingError.
-func sendKeyed[T any, PT fundingRecord[T]](ctx context.Context, c *Client, path string, body any, externalRefID, customer, account string) (*T, error) {
-	r, err := newRequest(http.MethodPost, path, nil, body, retryKeyed)
+// keyedWrite is one keyed funding write for sendKeyed.
+type keyedWrite[T any] struct {
+	// path and body are the POST's.
+	path string
+	body any
+	// externalRefID is the body's idempotency key; generated says that the SDK
+	// made it up for this call, so that no other call can have used it.
+	externalRefID string
+	generated     bool
+	// customer and account are shown to the account guard.
+	customer, account string
+	// known is what the SDK knows of the write without Tango's answer: the
+	// result returned, marked AlreadyProcessed, when that answer was lost.
+	known T
+}
+
+// sendKeyed sends a keyed funding write, retried like an order, and decodes
+// Tango's record of it. A duplicate-key 409 is read as Deposit documents: when
+// the SDK generated the key and an attempt of this call had an unknown outcome,
+// it is w.known marked AlreadyProcessed; otherwise a *DuplicateFundingError.
+func sendKeyed[T any, PT fundingRecord[T]](ctx context.Context, c *Client, w keyedWrite[T]) (*T, error) {
+	r, err := newRequest(http.MethodPost, w.path, nil, w.body, retryKeyed)
 	if err != nil {
 		return nil, err
 	}
-	r.externalRefID, r.customer, r.account = externalRefID, customer, account
+	r.externalRefID, r.customer, r.account = w.externalRefID, w.customer, w.account
 	var out T
 	resp, err := c.send(ctx, r, &out)
 	if err != nil {
-		switch outcome, dup := classifyFundingError(err); outcome {
-		case fundingAlreadyProcessed:
-			var done T
-			PT(&done).settle(externalRefID, dup.RequestID, true)
+		dup, unknown := duplicateFunding(err)
+		switch {
+		case dup == nil:
+			return nil, err
+		case unknown != nil && w.generated:
+			done := w.known
+			PT(&done).settle(w.externalRefID, dup.RequestID, true)
 			return &done, nil
-		case fundingDuplicate:
-			return nil, &DuplicateFundingError{ExternalRefID: externalRefID, Err: dup}
 		}
-		return nil, err
+		return nil, &DuplicateFundingError{ExternalRefID: w.externalRefID, AfterUnknownOutcome: unknown != nil, Err: dup, unknown: unknown}
 	}
-	PT(&out).settle(externalRefID, resp.RequestID, false)
+	PT(&out).settle(w.externalRefID, resp.RequestID, false)
 	return &out, nil
 }
 
@@ -207,7 +244,7 @@ func (s *FundingService) GetDeposit(ctx context.Context, referenceDepositID stri
 // String identifies the deposit for logs.
 func (d Deposit) String() string {
 	if d.AlreadyProcessed {
-		return fmt.Sprintf("tango.Deposit{externalRefID=%s already processed}", d.ExternalRefID)
+		return fmt.Sprintf("tango.Deposit{externalRefID=%s %s already processed; Tango's record of it was lost}", d.ExternalRefID, d.Amount)
 	}
 	return fmt.Sprintf("tango.Deposit{%s externalRefID=%s %s %s}", d.ReferenceDepositID, d.ExternalRefID, d.Amount, d.Status)
 }

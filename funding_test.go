@@ -419,6 +419,8 @@ func TestDepositRetries(t *testing.T) {
 			assert.Equal(t, first["externalRefID"], d.ExternalRefID)
 			if tt.wantProcessed {
 				assert.Empty(t, d.ReferenceDepositID, "Tango's answer was lost")
+				assert.Empty(t, d.Status)
+				assert.Equal(t, "50.00", d.Amount.String(), "what the SDK sent is filled in")
 				assert.Contains(t, d.String(), "already processed")
 			} else {
 				assert.NotEmpty(t, d.ReferenceDepositID)
@@ -443,6 +445,9 @@ func TestDepositDuplicateKey(t *testing.T) {
 	require.ErrorAs(t, err, &dup, "a duplicate on the first attempt is the caller's reused key")
 	assert.Equal(t, "dep-reused-7", dup.ExternalRefID)
 	assert.ErrorIs(t, err, tango.ErrConflict)
+	assert.False(t, dup.AfterUnknownOutcome)
+	assert.NotErrorIs(t, err, tango.ErrOutcomeUnknown, "no attempt of this call was uncertain")
+	assert.Contains(t, err.Error(), "already processed on this account, by an earlier call")
 	var apiErr *tango.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 409, apiErr.StatusCode)
@@ -484,7 +489,81 @@ func TestDepositOutcomeUnknown(t *testing.T) {
 	var dup *tango.DuplicateFundingError
 	require.ErrorAs(t, err, &dup, "calling again with the key settles it: the deposit exists")
 	assert.Nil(t, d)
+	assert.ErrorIs(t, err, tango.ErrConflict)
+	assert.NotErrorIs(t, err, tango.ErrOutcomeUnknown, "the settling call's own attempt was answered")
+	assert.False(t, dup.AfterUnknownOutcome)
+	assert.Contains(t, err.Error(), "if that call ended with an unknown outcome, it went through")
 	assert.Equal(t, "1001.00", srv.Balance(tangotest.DemoAccount))
+}
+
+// TestDepositDuplicateAfterUncertainAttempt: a duplicate answer after an attempt
+// of the same call whose outcome was unknown proves that attempt went through
+// only when the SDK made the key up within the call. With the caller's key an
+// earlier call may have used it (here for another amount), so the call fails
+// with a *DuplicateFundingError that matches both ErrConflict and
+// ErrOutcomeUnknown, never with a success.
+func TestDepositDuplicateAfterUncertainAttempt(t *testing.T) {
+	checkLeaks(t)
+	tests := []struct {
+		name        string
+		earlier     string // key of an earlier deposit of 1.00 ("" for none)
+		key         string // key of the call under test ("" lets the SDK make one)
+		action      tangotest.Action
+		wantBalance string
+	}{
+		{"SDK key, 503 after commit", "", "", tangotest.StatusAfterCommit(503), "1050.00"},
+		{"SDK key, reset after commit", "", "", tangotest.ConnectionResetAfterCommit(), "1050.00"},
+		{"caller key used before, 503 before handling", "payroll-2026-05", "payroll-2026-05", tangotest.Status(503), "1001.00"},
+		{"caller key used before, reset before handling", "payroll-2026-06", "payroll-2026-06", tangotest.ConnectionReset(), "1001.00"},
+		{"fresh caller key, 503 after commit", "", "dep-fresh-1", tangotest.StatusAfterCommit(503), "1050.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t)
+			c := fakeAPI(t, srv)
+			ctx := context.Background()
+			card := registerCard(t, c, "uncertain")
+			base := tango.DepositRequest{CustomerIdentifier: tangotest.DemoCustomer, AccountIdentifier: tangotest.DemoAccount, CreditCardToken: card.Token}
+			want := "1000.00"
+			if tt.earlier != "" {
+				first := base
+				first.Amount, first.ExternalRefID = tango.MustParseAmount("1.00"), tt.earlier
+				_, err := c.Funding.Deposit(ctx, &first)
+				require.NoError(t, err)
+				want = "1001.00"
+			}
+			require.Equal(t, want, srv.Balance(tangotest.DemoAccount))
+
+			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.APIPrefix + "/creditCardDeposits", Times: 1, Action: tt.action})
+			req := base
+			req.Amount, req.ExternalRefID = tango.MustParseAmount("50.00"), tt.key
+			d, err := c.Funding.Deposit(ctx, &req)
+			assert.Equal(t, tt.wantBalance, srv.Balance(tangotest.DemoAccount))
+
+			if tt.key == "" {
+				require.NoError(t, err)
+				assert.True(t, d.AlreadyProcessed, "only this call can have used a key the SDK made up")
+				assert.Equal(t, "50.00", d.Amount.String())
+				assert.NotEmpty(t, d.ExternalRefID)
+				return
+			}
+			assert.Nil(t, d, "a caller's key never turns a duplicate into a success")
+			var dup *tango.DuplicateFundingError
+			require.ErrorAs(t, err, &dup)
+			assert.Equal(t, tt.key, dup.ExternalRefID)
+			assert.True(t, dup.AfterUnknownOutcome)
+			assert.ErrorIs(t, err, tango.ErrConflict)
+			assert.ErrorIs(t, err, tango.ErrOutcomeUnknown)
+			var unknown *tango.OutcomeUnknownError
+			require.ErrorAs(t, err, &unknown)
+			assert.Equal(t, tt.key, unknown.ExternalRefID)
+			var apiErr *tango.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusConflict, apiErr.StatusCode)
+			assert.Contains(t, err.Error(), "by this call (an attempt whose outcome was unknown) or by an earlier call")
+			assert.Contains(t, err.Error(), "check the account's funding history or balance")
+		})
+	}
 }
 
 // TestDuplicateFundingRecognition runs Tango's possible 409 shapes through an

@@ -25,6 +25,8 @@ type TransferRequest struct {
 	// ExternalRefID is the idempotency key: Tango refuses a second funding
 	// request with the same key on the account. At most 100 characters. Leave
 	// it empty and the SDK generates one, reused on every retry of the call.
+	// To settle a call that ended with an *OutcomeUnknownError, call again
+	// with the key it carries (see Deposit).
 	ExternalRefID string
 }
 
@@ -84,11 +86,16 @@ type Transfer struct {
 	From *TransferAccount `json:"transferFrom,omitempty"`
 	To   *TransferAccount `json:"transferTo,omitempty"`
 
-	// AlreadyProcessed is true when an attempt of this call whose outcome was
-	// unknown (a timeout, a lost connection, a 5xx after sending) did go
-	// through: the retry with the same externalRefID was refused as its
-	// duplicate. The money moved, but Tango's answer describing it was lost, so
-	// only ExternalRefID is set. Do not transfer again.
+	// AlreadyProcessed is true when the money moved but Tango's answer
+	// describing the transfer was lost. Check it on every successful Transfer:
+	// such a result holds only what the SDK knows (ExternalRefID, the
+	// TransferredAmount and TransferNotes it sent, and From and To with their
+	// AccountIdentifier alone); TransferDate and the balances are empty. Do not
+	// transfer again.
+	//
+	// It is set only when the SDK generated the externalRefID within the call,
+	// as for Deposit.AlreadyProcessed; a caller's key gets a
+	// *DuplicateFundingError instead.
 	AlreadyProcessed bool `json:"-"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
@@ -97,7 +104,7 @@ type Transfer struct {
 // String identifies the transfer for logs, without contact addresses.
 func (t Transfer) String() string {
 	if t.AlreadyProcessed {
-		return fmt.Sprintf("tango.Transfer{externalRefID=%s already processed}", t.ExternalRefID)
+		return fmt.Sprintf("tango.Transfer{externalRefID=%s %s already processed; Tango's record of it was lost}", t.ExternalRefID, t.TransferredAmount)
 	}
 	from, to := "", ""
 	if t.From != nil {
@@ -117,9 +124,12 @@ func (t Transfer) LogValue() slog.Value { return slog.StringValue(t.String()) }
 //
 // Like Deposit, the transfer carries an externalRefID (the caller's, or a random
 // UUID), reused on every retry, and is retried after timeouts, lost connections
-// and 5xx answers. A 409 for a duplicate key after an attempt of this call whose
-// outcome was unknown returns a result with AlreadyProcessed set; on a call with
-// no such attempt it is a *DuplicateFundingError (the caller reused a key).
+// and 5xx answers. Tango's 409 for a key it already processed is read as Deposit
+// documents: a result with AlreadyProcessed set when the SDK generated the key
+// and an attempt of this call had an unknown outcome, a *DuplicateFundingError
+// otherwise (the money moved once, by this call or an earlier one with the same
+// key). After an *OutcomeUnknownError, call again with its externalRefID to
+// settle it; never with a new key.
 //
 // The account guard (WithAccountGuard) sees both accounts, each with an empty
 // customer identifier: Tango's transfer names accounts only.
@@ -133,8 +143,9 @@ func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, cus
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	key, generated := fundingKey(req.ExternalRefID)
 	body := transferWire{
-		ExternalRefID: fundingKey(req.ExternalRefID),
+		ExternalRefID: key,
 		TransferFrom:  req.From,
 		TransferTo:    req.To,
 		Amount:        req.Amount.trimScale(maxRequestDecimals),
@@ -145,7 +156,14 @@ func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, cus
 			return nil, fmt.Errorf("tango: POST /transferFunds: account guard refused the destination account %q: %w", body.TransferTo, err)
 		}
 	}
-	return sendKeyed[Transfer](ctx, s.c, "/transferFunds", &body, body.ExternalRefID, customer, body.TransferFrom)
+	return sendKeyed(ctx, s.c, keyedWrite[Transfer]{
+		path: "/transferFunds", body: &body, externalRefID: key, generated: generated,
+		customer: customer, account: body.TransferFrom,
+		known: Transfer{
+			ExternalRefID: key, TransferredAmount: body.Amount, TransferNotes: body.TransferNotes,
+			From: &TransferAccount{AccountIdentifier: body.TransferFrom}, To: &TransferAccount{AccountIdentifier: body.TransferTo},
+		},
+	})
 }
 
 // settle fills in the transfer's key when Tango left it out, the request id,
