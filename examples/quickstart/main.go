@@ -53,12 +53,15 @@ func run(ctx context.Context, out io.Writer, cfg envclient.Config) error {
 	}
 	fmt.Fprintf(out, "catalog: %d brand(s); ordering %s %q for %s USD\n", len(catalog.Brands), item.UTID, item.RewardName, amount)
 
-	// 2. One order, exactly once. The SDK generates the externalRefID and reuses it
-	// on every retry; a real service would make it itself and store it first, so a
-	// crash between sending and recording can be settled by retrying with it.
-	// Account scopes make sure this code can only spend from this account.
+	// 2. One order, exactly once. Choose the externalRefID first and keep it with
+	// your record of the reward (here: print it): the SDK reuses it on every retry,
+	// and calling Create again with it after any failure never sends a second
+	// reward. Account scopes make sure this code can only spend from this account.
+	ref := tango.NewExternalRefID()
+	fmt.Fprintf(out, "externalRefID for this order: %s\n", ref)
 	account := c.Account(setup.Customer, setup.Account)
 	order, err := account.Orders.Create(ctx, &tango.CreateOrderRequest{
+		ExternalRefID:  ref,
 		UTID:           item.UTID,
 		Amount:         amount,
 		DeliveryMethod: tango.DeliveryNone, // the credentials come back to us instead of an email
