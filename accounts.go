@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -53,16 +54,18 @@ func (v *validator) currencyCodes(path string, codes []string) {
 
 // NotificationEmail is one address Tango notifies: of deposits (an account's
 // fundingNotification) or of a low balance (an alert's balanceAlertNotification).
+// It is contact data: every way of printing it (fmt, slog, encoding/json) gives
+// "[REDACTED]"; read EmailAddress itself to use it. Requests still send the
+// address to Tango.
 type NotificationEmail struct {
-	// EmailAddress is the address. It is contact data: printing the enclosing
-	// models redacts it.
+	// EmailAddress is the address.
 	EmailAddress string `json:"emailAddress"`
 }
 
 // Account is an account with its balance (Tango's AccountView).
 //
 // Printing an account (fmt, slog) shows its identifier, status and balance, never
-// its contact addresses.
+// its contact addresses; encoding/json writes them as "[REDACTED]".
 type Account struct {
 	// AccountIdentifier is the platform's id for the account.
 	AccountIdentifier string `json:"accountIdentifier"`
@@ -100,6 +103,18 @@ func (a Account) GoString() string { return a.String() }
 // Format prints String for every verb, so %v and %+v show no contact data.
 func (a Account) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
 
+// accountFields is Account without its methods, for MarshalJSON.
+type accountFields Account
+
+// MarshalJSON writes the account with its contact addresses as "[REDACTED]", so
+// that a logged []*Account (slog's JSON handler encodes slice elements with
+// encoding/json) carries none. Responses still decode into Account normally.
+func (a Account) MarshalJSON() ([]byte, error) {
+	f := accountFields(a)
+	f.ContactEmail = redactIfSet(a.ContactEmail)
+	return json.Marshal(f)
+}
+
 // LogValue lets slog log an account without its contact data.
 func (a Account) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -111,7 +126,8 @@ func (a Account) LogValue() slog.Value {
 }
 
 // CreateAccountRequest is the body of POST /customers/{customerIdentifier}/accounts.
-// Printing it redacts the contact addresses.
+// Printing it (fmt, slog, encoding/json) redacts the contact addresses; the
+// request sent to Tango carries them.
 type CreateAccountRequest struct {
 	// AccountIdentifier is a new, unique id: 5 to 100 letters, digits or hyphens.
 	AccountIdentifier string `json:"accountIdentifier"`
@@ -161,6 +177,28 @@ func (r CreateAccountRequest) GoString() string { return r.String() }
 // Format prints String for every verb.
 func (r CreateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
 
+// LogValue makes slog print String.
+func (r CreateAccountRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// MarshalJSON writes String as a JSON string: the request is sent through
+// createAccountWire, and anything else that encodes it gets no addresses.
+func (r CreateAccountRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+// createAccountFields is CreateAccountRequest without its methods.
+type createAccountFields CreateAccountRequest
+
+// createAccountWire is the POST body as sent: the request's fields with the
+// notification addresses in wire form (the outer field wins in encoding/json).
+type createAccountWire struct {
+	createAccountFields
+	FundingNotification []notificationEmailWire `json:"fundingNotification,omitempty"`
+}
+
+// wire returns the request's body as sent.
+func (r *CreateAccountRequest) wire() *createAccountWire {
+	return &createAccountWire{createAccountFields: createAccountFields(*r), FundingNotification: notificationsWire(r.FundingNotification)}
+}
+
 // notificationEmails checks a list of notification addresses: each one present
 // and well formed.
 func (v *validator) notificationEmails(path string, list []NotificationEmail) {
@@ -180,7 +218,8 @@ func (v *validator) notificationEmails(path string, list []NotificationEmail) {
 // non-empty slice replaces it. ClearFundingNotification says the middle case in
 // words.
 //
-// Printing it redacts the contact addresses.
+// Printing it (fmt, slog, encoding/json) redacts the contact addresses; the
+// request sent to Tango carries them.
 type UpdateAccountRequest struct {
 	// DisplayName renames the account; empty leaves the name alone.
 	DisplayName string `json:"displayName,omitempty"`
@@ -228,9 +267,30 @@ func (r UpdateAccountRequest) GoString() string { return r.String() }
 // Format prints String for every verb.
 func (r UpdateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
 
+// LogValue makes slog print String.
+func (r UpdateAccountRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// MarshalJSON writes String as a JSON string; the request is sent through
+// updateAccountWire.
+func (r UpdateAccountRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+// updateAccountWire is the PATCH body as sent. omitzero leaves out only a nil
+// list, so an empty one is sent as [] and clears the list.
+type updateAccountWire struct {
+	DisplayName         string                  `json:"displayName,omitempty"`
+	ContactEmail        string                  `json:"contactEmail,omitempty"`
+	FundingNotification []notificationEmailWire `json:"fundingNotification,omitzero"`
+}
+
+// wire returns the request's body as sent.
+func (r *UpdateAccountRequest) wire() *updateAccountWire {
+	return &updateAccountWire{DisplayName: r.DisplayName, ContactEmail: r.ContactEmail, FundingNotification: notificationsWire(r.FundingNotification)}
+}
+
 // ListAccountsParams filters GET /accounts and GET /customers/{c}/accounts. Zero
 // fields are left out. Filters that name addresses are contact data: the SDK
-// never logs query strings.
+// never logs query strings, and the params print redacted (fmt, slog,
+// encoding/json).
 type ListAccountsParams struct {
 	// AccountNumber matches Tango's account number.
 	AccountNumber string
@@ -259,6 +319,15 @@ func (p ListAccountsParams) String() string { return "tango.ListAccountsParams{"
 
 // GoString hides the filters from %#v.
 func (p ListAccountsParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p ListAccountsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue makes slog print String.
+func (p ListAccountsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes String as a JSON string.
+func (p ListAccountsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // check records the filters' problems into v.
 func (p *ListAccountsParams) check(v *validator) {
@@ -347,7 +416,7 @@ func (s *AccountsService) Update(ctx context.Context, customerIdentifier, accoun
 		return nil, err
 	}
 	path := "/customers/" + url.PathEscape(customerIdentifier) + "/accounts/" + url.PathEscape(accountIdentifier)
-	r, err := newRequest(http.MethodPatch, path, nil, req, retryUnsafe)
+	r, err := newRequest(http.MethodPatch, path, nil, req.wire(), retryUnsafe)
 	if err != nil {
 		return nil, err
 	}

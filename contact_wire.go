@@ -1,6 +1,10 @@
 package tango
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+)
 
 // Contact data (Recipient, Sender, Address) encodes to JSON as "[REDACTED]", like a
 // Secret: slog's JSON handler and most logging libraries encode values they do not
@@ -62,4 +66,49 @@ type createOrderWire struct {
 // wire returns the request's wire body.
 func (r *CreateOrderRequest) wire() *createOrderWire {
 	return &createOrderWire{createOrderFields: createOrderFields(*r), Recipient: r.Recipient.wire(), Sender: r.Sender.wire()}
+}
+
+// redactedJSON is the JSON every redacting MarshalJSON of a leaf type writes.
+func redactedJSON() ([]byte, error) { return json.Marshal(redacted) }
+
+// redactIfSet returns "[REDACTED]" for a non-empty value and "" for an empty
+// one, so that a redacted model still shows which contact fields were present.
+func redactIfSet(s string) string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// String returns "[REDACTED]": notification addresses are contact data.
+func (NotificationEmail) String() string { return redacted }
+
+// GoString returns "[REDACTED]", so that %#v hides the address too.
+func (NotificationEmail) GoString() string { return redacted }
+
+// Format writes "[REDACTED]" for every fmt verb.
+func (NotificationEmail) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// LogValue makes slog print "[REDACTED]".
+func (NotificationEmail) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON writes "[REDACTED]", as Recipient does. Responses still decode
+// into NotificationEmail normally; requests send it through
+// notificationEmailWire.
+func (NotificationEmail) MarshalJSON() ([]byte, error) { return redactedJSON() }
+
+// notificationEmailWire is NotificationEmail as it goes on the wire.
+type notificationEmailWire NotificationEmail
+
+// notificationsWire converts a list of addresses to their wire form, keeping nil
+// apart from empty: updates send an empty list to clear one and leave nil out.
+func notificationsWire(list []NotificationEmail) []notificationEmailWire {
+	if list == nil {
+		return nil
+	}
+	out := make([]notificationEmailWire, len(list))
+	for i, n := range list {
+		out[i] = notificationEmailWire(n)
+	}
+	return out
 }

@@ -2,8 +2,10 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -151,7 +153,9 @@ func (s *CustomersService) Get(ctx context.Context, customerIdentifier string) (
 	return sendDecoded[Customer](ctx, s.c, r)
 }
 
-// ListCustomersParams filters GET /customers. Zero fields are left out.
+// ListCustomersParams filters GET /customers. Zero fields are left out. The
+// filters print redacted (fmt, slog, encoding/json): display names can name
+// people.
 type ListCustomersParams struct {
 	// DisplayName matches the customer's display name.
 	DisplayName string
@@ -172,6 +176,21 @@ type ListCustomersParams struct {
 	// CursorParams pages the list.
 	CursorParams
 }
+
+// String hides the filters.
+func (p ListCustomersParams) String() string { return "tango.ListCustomersParams{" + redacted + "}" }
+
+// GoString hides the filters from %#v.
+func (p ListCustomersParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p ListCustomersParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue makes slog print String.
+func (p ListCustomersParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes String as a JSON string.
+func (p ListCustomersParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // check records the filters' problems into v.
 func (p *ListCustomersParams) check(v *validator) {
@@ -263,7 +282,7 @@ func (s *CustomersService) CreateAccount(ctx context.Context, customerIdentifier
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := newRequest(http.MethodPost, "/customers/"+url.PathEscape(customerIdentifier)+"/accounts", nil, req, retryUnsafe)
+	r, err := newRequest(http.MethodPost, "/customers/"+url.PathEscape(customerIdentifier)+"/accounts", nil, req.wire(), retryUnsafe)
 	if err != nil {
 		return nil, err
 	}

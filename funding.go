@@ -310,6 +310,20 @@ type CreditCard struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (c *CreditCard) setRequestID(id string) { c.RequestID = id }
 
+// String identifies the card by token, label, last digits and status, never by
+// its contacts.
+func (c CreditCard) String() string {
+	return fmt.Sprintf("tango.CreditCard{%s %q *%s %s}", c.Token, c.Label, c.LastFourDigits, c.Status)
+}
+
+// GoString keeps %#v to the String form.
+func (c CreditCard) GoString() string { return c.String() }
+
+// Format prints String for every verb. Without it, a verb that does not suit a
+// struct (%s, %q on a []*CreditCard) makes fmt print the fields raw, contacts
+// included.
+func (c CreditCard) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
 // LogValue lets slog log a card by token, label and status, never its contacts.
 func (c CreditCard) LogValue() slog.Value {
 	return slog.GroupValue(
@@ -423,8 +437,8 @@ func (s *FundingService) UnregisterCreditCard(ctx context.Context, req *Unregist
 }
 
 // ListCreditCardsParams filters GET /creditCards. Zero fields are left out.
-// Filters by name or email are contact data: the params print redacted, and the
-// SDK never logs query strings.
+// Filters by name or email are contact data: the params print redacted (fmt,
+// slog, encoding/json), and the SDK never logs query strings.
 type ListCreditCardsParams struct {
 	// CustomerIdentifier and AccountIdentifier select the cards of an account.
 	CustomerIdentifier string
@@ -456,6 +470,15 @@ func (p ListCreditCardsParams) String() string {
 
 // GoString hides the filters from %#v.
 func (p ListCreditCardsParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p ListCreditCardsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue makes slog print String.
+func (p ListCreditCardsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes String as a JSON string.
+func (p ListCreditCardsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // check records the filters' problems into v.
 func (p *ListCreditCardsParams) check(v *validator) {

@@ -67,8 +67,9 @@ type LineItemError struct {
 
 // RawRecord is a part of a line item that Tango sends but does not describe
 // precisely (its histories and the reason of its last action). It is kept as
-// Tango sent it; read it with Decode. It may hold contact data (resend history
-// lists the addresses a reward went to), so it prints as "[REDACTED]".
+// Tango sent it; read it deliberately with Decode or Raw. It may hold contact
+// data (resend history lists the addresses a reward went to), so every way of
+// printing it, encoding/json included, gives "[REDACTED]".
 type RawRecord struct {
 	raw json.RawMessage
 }
@@ -79,12 +80,22 @@ func (r *RawRecord) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes the value back as Tango sent it (null when empty).
+// MarshalJSON writes "[REDACTED]" (null when empty): a logged or encoded line
+// item carries no resend addresses. Use Raw to get Tango's JSON itself.
 func (r RawRecord) MarshalJSON() ([]byte, error) {
-	if len(r.raw) == 0 {
+	if len(bytes.TrimSpace(r.raw)) == 0 {
 		return []byte("null"), nil
 	}
-	return r.raw, nil
+	return redactedJSON()
+}
+
+// Raw returns a copy of the JSON value as Tango sent it (nil when empty). It may
+// hold contact data: keep it out of logs.
+func (r RawRecord) Raw() json.RawMessage {
+	if len(r.raw) == 0 {
+		return nil
+	}
+	return append(json.RawMessage(nil), r.raw...)
 }
 
 // Decode unmarshals the record into v.
@@ -256,7 +267,7 @@ func (l *LineItemList) setRequestID(id string) { l.RequestID = id }
 
 // ListLineItemsParams filters and pages GET /lineItems. Zero fields are left out.
 // Recipient filters are contact data: the SDK never logs query strings, and the
-// params print redacted.
+// params print redacted (fmt, slog, encoding/json).
 type ListLineItemsParams struct {
 	ReferenceOrderID    string
 	ExternalRefID       string
@@ -304,6 +315,15 @@ func (p ListLineItemsParams) String() string { return "tango.ListLineItemsParams
 
 // GoString hides the filters from %#v.
 func (p ListLineItemsParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p ListLineItemsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue makes slog print String.
+func (p ListLineItemsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes String as a JSON string.
+func (p ListLineItemsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // validate checks the paging and filter formats.
 func (p *ListLineItemsParams) validate() error {

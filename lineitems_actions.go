@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -249,6 +250,13 @@ func (LineItemResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte
 // LogValue hides the contact data from slog.
 func (LineItemResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
 
+// MarshalJSON writes "[REDACTED]"; the request is sent through
+// lineItemResendWire.
+func (LineItemResendRequest) MarshalJSON() ([]byte, error) { return redactedJSON() }
+
+// lineItemResendWire is the POST body as sent: the same fields, no redaction.
+type lineItemResendWire LineItemResendRequest
+
 // validate checks the contact fields and the reason.
 func (r *LineItemResendRequest) validate() error {
 	var v validator
@@ -263,7 +271,8 @@ func (r *LineItemResendRequest) validate() error {
 }
 
 // LineItemResend is Tango's record of a line item resend (ResendView). It holds
-// the address the reward went to, so it prints by id only.
+// the address the reward went to, so it prints by id only, and encoding/json
+// writes the address and number as "[REDACTED]".
 type LineItemResend struct {
 	// ID identifies the resend.
 	ID int64 `json:"id"`
@@ -297,6 +306,16 @@ func (r LineItemResend) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.St
 
 // LogValue lets slog log the resend by id.
 func (r LineItemResend) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// lineItemResendFields is LineItemResend without its methods.
+type lineItemResendFields LineItemResend
+
+// MarshalJSON writes the resend with its address and number as "[REDACTED]".
+func (r LineItemResend) MarshalJSON() ([]byte, error) {
+	f := lineItemResendFields(r)
+	f.Email, f.MobileNumber = redactIfSet(r.Email), redactIfSet(r.MobileNumber)
+	return json.Marshal(f)
+}
 
 // LineItemReasonCodes lists the reason codes Tango accepts for each action, with
 // their descriptions (GET /lineItems/reasonCodes).
@@ -404,7 +423,7 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 	}
 	var body any = struct{}{}
 	if req != nil {
-		body = req
+		body = (*lineItemResendWire)(req)
 	}
 	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "resends"), nil, body, retryUnsafe)
 	if err != nil {

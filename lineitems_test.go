@@ -674,9 +674,18 @@ func TestLineItemDecodesTangoPayload(t *testing.T) {
 		assert.NotContains(t, s, plantedRecipientEmail)
 		assert.NotContains(t, s, "example.invalid/r/1")
 	}
-	raw, err := json.Marshal(li.ResendHistory[0])
+	enc, err := json.Marshal(li.ResendHistory[0])
 	require.NoError(t, err)
-	assert.Contains(t, string(raw), "dateIssued", "a raw record encodes back as Tango sent it")
+	assert.JSONEq(t, `"[REDACTED]"`, string(enc), "encoding/json never writes a raw record's content")
+	whole, err := json.Marshal(li)
+	require.NoError(t, err)
+	assert.NotContains(t, string(whole), plantedRecipientEmail)
+	assert.Contains(t, string(li.ResendHistory[0].Raw()), "dateIssued", "Raw reads the record as Tango sent it")
+	assert.Contains(t, string(li.ResendHistory[0].Raw()), plantedRecipientEmail)
+	empty, err := json.Marshal(tango.RawRecord{})
+	require.NoError(t, err)
+	assert.Equal(t, "null", string(empty))
+	assert.Nil(t, tango.RawRecord{}.Raw())
 }
 
 func FuzzLineItemListDecode(f *testing.F) {

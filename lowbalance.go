@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -78,7 +79,8 @@ func (a LowBalanceAlert) LogValue() slog.Value {
 }
 
 // CreateLowBalanceAlertRequest is the body of POST .../lowbalance. Printing it
-// redacts the addresses.
+// (fmt, slog, encoding/json) redacts the addresses; the request sent to Tango
+// carries them.
 type CreateLowBalanceAlertRequest struct {
 	// BalanceAlertDisplayName names the alert in Tango's portal (optional).
 	BalanceAlertDisplayName string `json:"balanceAlertDisplayName,omitempty"`
@@ -113,12 +115,37 @@ func (r CreateLowBalanceAlertRequest) GoString() string { return r.String() }
 // Format prints String for every verb.
 func (r CreateLowBalanceAlertRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
 
+// LogValue makes slog print String.
+func (r CreateLowBalanceAlertRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// MarshalJSON writes String as a JSON string; the request is sent through
+// createAlertWire.
+func (r CreateLowBalanceAlertRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+// createAlertWire is the POST body as sent.
+type createAlertWire struct {
+	BalanceAlertDisplayName  string                  `json:"balanceAlertDisplayName,omitempty"`
+	BalanceAlertThreshold    Amount                  `json:"balanceAlertThreshold"`
+	BalanceAlertNotification []notificationEmailWire `json:"balanceAlertNotification,omitempty"`
+}
+
+// wire returns the request's body as sent.
+func (r *CreateLowBalanceAlertRequest) wire() *createAlertWire {
+	return &createAlertWire{
+		BalanceAlertDisplayName: r.BalanceAlertDisplayName, BalanceAlertThreshold: r.BalanceAlertThreshold,
+		BalanceAlertNotification: notificationsWire(r.BalanceAlertNotification),
+	}
+}
+
 // UpdateLowBalanceAlertRequest is the body of PATCH .../lowbalance/{id}. Every
 // field is optional: a zero field leaves the alert's value alone.
 //
 // BalanceAlertNotification distinguishes nil from empty, like
 // UpdateAccountRequest.FundingNotification: nil keeps the list, a non-nil empty
 // slice clears it, a non-empty slice replaces it.
+//
+// Printing it (fmt, slog, encoding/json) redacts the addresses; the request
+// sent to Tango carries them.
 type UpdateLowBalanceAlertRequest struct {
 	// BalanceAlertDisplayName renames the alert; empty keeps the name.
 	BalanceAlertDisplayName string `json:"balanceAlertDisplayName,omitempty"`
@@ -155,6 +182,29 @@ func (r UpdateLowBalanceAlertRequest) GoString() string { return r.String() }
 
 // Format prints String for every verb.
 func (r UpdateLowBalanceAlertRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
+
+// LogValue makes slog print String.
+func (r UpdateLowBalanceAlertRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// MarshalJSON writes String as a JSON string; the request is sent through
+// updateAlertWire.
+func (r UpdateLowBalanceAlertRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
+
+// updateAlertWire is the PATCH body as sent; omitzero sends an empty list as []
+// and leaves nil out.
+type updateAlertWire struct {
+	BalanceAlertDisplayName  string                  `json:"balanceAlertDisplayName,omitempty"`
+	BalanceAlertThreshold    *Amount                 `json:"balanceAlertThreshold,omitempty"`
+	BalanceAlertNotification []notificationEmailWire `json:"balanceAlertNotification,omitzero"`
+}
+
+// wire returns the request's body as sent.
+func (r *UpdateLowBalanceAlertRequest) wire() *updateAlertWire {
+	return &updateAlertWire{
+		BalanceAlertDisplayName: r.BalanceAlertDisplayName, BalanceAlertThreshold: r.BalanceAlertThreshold,
+		BalanceAlertNotification: notificationsWire(r.BalanceAlertNotification),
+	}
+}
 
 // alertName checks an optional alert display name.
 func (v *validator) alertName(name string) {
@@ -293,7 +343,7 @@ func (s *LowBalanceAlertsService) Create(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req)
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req.wire())
 }
 
 // List fetches one page of an account's alerts
@@ -377,7 +427,7 @@ func (s *LowBalanceAlertsService) Update(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req)
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req.wire())
 }
 
 // Delete removes an alert

@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -58,6 +59,8 @@ type transferWire struct {
 }
 
 // TransferAccount is one side of a transfer, with its balance before and after.
+// Printing it (fmt, slog) shows the account and balances, never its contact
+// address; encoding/json writes that as "[REDACTED]".
 type TransferAccount struct {
 	AccountIdentifier string `json:"accountIdentifier"`
 	AccountNumber     string `json:"accountNumber,omitempty"`
@@ -72,7 +75,41 @@ type TransferAccount struct {
 	ContactEmail string `json:"contactEmail,omitempty"`
 }
 
-// Transfer is Tango's record of a transfer (TransferFundsView).
+// String identifies the account side without its contact address.
+func (a TransferAccount) String() string {
+	return fmt.Sprintf("tango.TransferAccount{%s %s -> %s %s}", a.AccountIdentifier, amountOrEmpty(a.StartingBalance), amountOrEmpty(a.EndingBalance), a.CurrencyCode)
+}
+
+// amountOrEmpty prints an optional amount ("" for nil).
+func amountOrEmpty(a *Amount) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+// GoString keeps %#v from printing the contact address.
+func (a TransferAccount) GoString() string { return a.String() }
+
+// Format prints String for every verb.
+func (a TransferAccount) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
+
+// LogValue lets slog log the account side without its contact address.
+func (a TransferAccount) LogValue() slog.Value { return slog.StringValue(a.String()) }
+
+// transferAccountFields is TransferAccount without its methods.
+type transferAccountFields TransferAccount
+
+// MarshalJSON writes the account side with its contact address as
+// "[REDACTED]". Responses still decode normally.
+func (a TransferAccount) MarshalJSON() ([]byte, error) {
+	f := transferAccountFields(a)
+	f.ContactEmail = redactIfSet(a.ContactEmail)
+	return json.Marshal(f)
+}
+
+// Transfer is Tango's record of a transfer (TransferFundsView). Printing it
+// (fmt, slog, encoding/json) never shows the accounts' contact addresses.
 type Transfer struct {
 	// TransferDate is when the money moved.
 	TransferDate time.Time `json:"transferDate"`
@@ -115,6 +152,12 @@ func (t Transfer) String() string {
 	}
 	return fmt.Sprintf("tango.Transfer{externalRefID=%s %s -> %s %s}", t.ExternalRefID, from, to, t.TransferredAmount)
 }
+
+// GoString keeps %#v to the String form.
+func (t Transfer) GoString() string { return t.String() }
+
+// Format prints String for every verb.
+func (t Transfer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 
 // LogValue lets slog log the transfer by its String form.
 func (t Transfer) LogValue() slog.Value { return slog.StringValue(t.String()) }
