@@ -163,6 +163,7 @@ func TestContactDataNeverPrinted(t *testing.T) {
 		planted(order),
 		planted(tango.OrderList{Orders: []*tango.Order{&order}}),
 		planted(tango.ResendRequest{NewEmail: leakEmail, NewMobile: leakPhone}),
+		planted(tango.ListOrdersParams{RecipientEmail: leakEmail, SenderEmail: leakEmail, RecipientMobile: leakPhone, RecipientFirstName: leakFirst}),
 		planted(tango.CreateOrderRequest{CustomerIdentifier: "c", AccountIdentifier: "a", UTID: "U1",
 			Amount: tango.MustParseAmount("1"), Recipient: recipient, Sender: sender}),
 	}

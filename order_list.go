@@ -2,6 +2,7 @@ package tango
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -70,6 +71,10 @@ func (p ListOrdersParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.
 
 // LogValue hides the filters from slog, whose JSON handler would encode them.
 func (p ListOrdersParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// MarshalJSON writes the redacted form: the filters are sent as a query string,
+// never as JSON, and some of them are contact data.
+func (p ListOrdersParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // validate checks the paging and date rules Tango enforces.
 func (p *ListOrdersParams) validate() error {
