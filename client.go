@@ -1,6 +1,7 @@
 package tango
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -22,8 +23,10 @@ import (
 // refresh does not outlive it.
 type Client struct {
 	env            Environment
-	baseURL        string // APIBaseURL without a trailing slash
-	hc             *http.Client
+	baseURL        string          // APIBaseURL without a trailing slash
+	hc             *http.Client    // middleware, pinGuard, pinned transport: API calls
+	direct         *http.Client    // the pinned transport alone: token fetches, doctor probes
+	pinned         *http.Transport // verifies against roots in the handshake
 	roots          *x509.CertPool
 	auth           authenticator
 	policy         RetryPolicy
@@ -121,22 +124,25 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 			baseRT = http.DefaultTransport
 		}
 	}
-	rt, err := pinnedTransport(baseRT, roots)
+	pinned, err := pinnedTransport(baseRT, roots)
 	if err != nil {
 		return nil, err
 	}
+	// API calls go through the caller's middleware, then the guard that sends only
+	// to the environment's host and adds the credentials, then the pinned transport.
+	var rt http.RoundTripper = &pinGuard{next: pinned, scheme: base.Scheme, host: base.Host}
 	for _, mw := range cfg.middleware {
 		if rt = mw(rt); rt == nil {
 			return nil, errors.New("tango: WithTransportMiddleware: the middleware returned a nil RoundTripper")
 		}
 	}
-	hc := &http.Client{
-		Transport: rt,
-		Timeout:   timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse // Tango never redirects; a 3xx is reported, not followed
-		},
+	noRedirect := func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse // Tango never redirects; a 3xx is reported, not followed
 	}
+	hc := &http.Client{Transport: rt, Timeout: timeout, CheckRedirect: noRedirect}
+	// Token fetches and the doctor's probes skip the middleware: a token request
+	// carries the client secret in its body.
+	direct := &http.Client{Transport: pinned, Timeout: timeout, CheckRedirect: noRedirect}
 	ua := "tango-go/" + Version + " go/" + strings.TrimPrefix(runtime.Version(), "go")
 	if cfg.userAgentApp != "" {
 		ua += " " + cfg.userAgentApp
@@ -145,6 +151,8 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		env:            env,
 		baseURL:        strings.TrimSuffix(base.String(), "/"),
 		hc:             hc,
+		direct:         direct,
+		pinned:         pinned,
 		roots:          roots,
 		policy:         cfg.retry,
 		budget:         newRetryBudget(cfg.retry),
@@ -157,7 +165,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		accountGuard:   cfg.accountGuard,
 	}
 	c.initServices()
-	c.auth, err = auth.bind(authDeps{env: env, httpClient: hc, roots: roots, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
+	c.auth, err = auth.bind(authDeps{env: env, httpClient: direct, roots: roots, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +214,7 @@ func (c *Client) GoString() string { return c.String() }
 // connections. The client must not be used afterwards.
 func (c *Client) Close() error {
 	c.auth.close()
-	c.hc.CloseIdleConnections()
+	c.pinned.CloseIdleConnections()
 	return nil
 }
 
@@ -230,6 +238,10 @@ type Response struct {
 // GET and HEAD are retried like every read. Any other method is treated as a write
 // that is retried only when Tango certainly did nothing (the request never left, or
 // a 429); when its fate is unknown the error is an *OutcomeUnknownError.
+//
+// The SDK's own models (CreateOrderRequest, Recipient, Secret, ...) encode their
+// secrets and contact data as "[REDACTED]"; a body that would carry such a value is
+// refused, so build the body from your own types or a map.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) (*Response, error) {
 	mode := retryUnsafe
 	if method == http.MethodGet || method == http.MethodHead {
@@ -241,6 +253,9 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	req, err := newRequest(method, path, query, body, mode)
 	if err != nil {
 		return nil, err
+	}
+	if bytes.Contains(req.body, []byte(`"`+redacted+`"`)) {
+		return nil, fmt.Errorf("tango: Do: the body holds %s values: the SDK's models never encode secrets or contact data to JSON; send a map or your own struct with the real values", redacted)
 	}
 	return c.send(ctx, req, out)
 }

@@ -82,12 +82,12 @@ func (dr *doctor) endpointsList() []*endpoint {
 	return dr.endpoints
 }
 
-// proxyFor returns the proxy the client's transport uses for u (HTTPS_PROXY and
-// NO_PROXY, or the caller's Transport.Proxy), or nil for a direct connection or a
-// transport the SDK cannot see into.
+// proxyFor returns the proxy the client's pinned transport uses for u
+// (HTTPS_PROXY and NO_PROXY, or the caller's Transport.Proxy), or nil for a direct
+// connection.
 func (c *Client) proxyFor(u *url.URL) *url.URL {
-	t, ok := c.hc.Transport.(*http.Transport)
-	if !ok || t.Proxy == nil {
+	t := c.pinned
+	if t.Proxy == nil {
 		return nil
 	}
 	p, err := t.Proxy(&http.Request{Method: http.MethodGet, URL: u, Header: http.Header{}})

@@ -23,10 +23,11 @@ type probeResult struct {
 	received time.Time
 }
 
-// pinnedHTTPClient is the client's http.Client: pinned roots, TLS 1.2+, no
-// redirects. The doctor's raw requests use it so that they obey the same TLS rules
-// as every call, while skipping the pipeline's header rules on purpose.
-func (c *Client) pinnedHTTPClient() *http.Client { return c.hc }
+// pinnedHTTPClient is the client's pinned transport without middleware: pinned
+// roots, TLS 1.2+, no redirects. The doctor's raw requests use it so that they
+// obey the same TLS rules as every call, while skipping the pipeline's header
+// rules on purpose.
+func (c *Client) pinnedHTTPClient() *http.Client { return c.direct }
 
 // probeOptions shape a raw request.
 type probeOptions struct {

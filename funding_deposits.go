@@ -113,6 +113,11 @@ type Deposit struct {
 	// 5xx after sending) was followed by Tango's duplicate answer: no other
 	// call can have used that key, so the attempt went through. A caller's key
 	// gets a *DuplicateFundingError instead.
+	//
+	// This rests on Tango recording a funding key only for a request it
+	// processed; Tango documents the duplicate answer but not whether a declined
+	// or failed deposit also uses up its key. If the card may have been declined,
+	// confirm the deposit in the funding history before relying on it.
 	AlreadyProcessed bool `json:"-"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`

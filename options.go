@@ -81,11 +81,15 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTransportMiddleware wraps the SDK's pinned transport, for tracing, metrics or
-// request logging (otelhttp.NewTransport, say). The wrapped transport still
-// verifies the server against the pinned roots during the handshake, before any
-// byte of a request leaves. Several middlewares apply in order, the last one
-// outermost. They see the Authorization header: never log it.
+// WithTransportMiddleware wraps the SDK's pinned transport for API calls, for
+// tracing, metrics or request logging (otelhttp.NewTransport, say). A middleware
+// must call the RoundTripper it is given, with the request's URL unchanged.
+// Beneath it the SDK refuses a request for any other scheme or host, adds the
+// credentials only there (a middleware never sees them), and verifies the server
+// against the pinned roots in the handshake; an answer that did not come through
+// that path is refused (for a write, as an unknown outcome). Token requests skip
+// middleware: they carry the client secret in their body. Several middlewares
+// apply in order, the last one outermost.
 func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
 	return func(c *config) error {
 		if mw == nil {

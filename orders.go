@@ -161,8 +161,10 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 
 // orderRefusal returns the last attempt's answer when it is a refusal the same
 // request bytes would have met on every attempt: a malformed request (400), an
-// unknown customer or account (404), a business rule of the item (422). Such a
-// refusal, once a lookup has found no order, settles the outcome.
+// unknown customer or account (404 with Tango's key for it), a business rule of
+// the item (422; item rules can change between attempts, but not because of an
+// earlier attempt of the same order). Such a refusal, once a lookup has found no
+// order, settles the outcome.
 //
 // Refusals that depend on state an earlier attempt may have changed are not
 // trusted: a 402 may mean that the uncertain attempt, still running at Tango,
@@ -174,8 +176,15 @@ func orderRefusal(last error) *APIError {
 		return nil
 	}
 	switch apiErr.StatusCode {
-	case http.StatusBadRequest, http.StatusNotFound, http.StatusUnprocessableEntity:
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
 		return apiErr
+	case http.StatusNotFound:
+		// Only Tango's own unknown-customer and unknown-account answers: a 404
+		// from anything else on the way proves nothing about the order.
+		switch apiErr.I18nKey {
+		case "404.002", "404.003", "404.015", "404.016", "404.026":
+			return apiErr
+		}
 	}
 	return nil
 }
@@ -243,9 +252,10 @@ func (s *OrdersService) lookup(ctx context.Context, customer, account, ref strin
 		return nil, fmt.Errorf("no time left on the context: %w", ctx.Err())
 	}
 	list, err := s.List(ctx, &ListOrdersParams{CustomerIdentifier: customer, AccountIdentifier: account, ExternalRefID: ref})
-	if errors.Is(err, ErrNotFound) {
-		// Tango documents 404.110, "no orders for the external ref ID"; an
-		// unknown customer or account holds no order either.
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.I18nKey == "404.110" {
+		// Tango's "no orders for the external ref ID". Any other 404 (a
+		// misrouted gateway, say) proves nothing and stays a lookup failure.
 		return nil, nil
 	}
 	if err != nil {

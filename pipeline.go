@@ -135,11 +135,14 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	defer cancel()
 	var sent atomic.Bool
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
+	// The credentials are added by pinGuard, next to the pinned transport, so that
+	// no middleware can send them anywhere else.
+	st := &attemptState{apply: c.auth.apply}
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), r.method, target, body)
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(withAttemptState(actx, st), trace), r.method, target, body)
 	if err != nil {
 		return &outcome{attemptOutcome: attemptOutcome{err: fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), fatal: true}}, nil
 	}
@@ -154,17 +157,26 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	hreq.Header.Set("User-Agent", c.userAgent)
 
 	o := &outcome{}
-	o.authUsed, err = c.auth.apply(actx, hreq)
-	if err != nil {
-		o.err, o.fatal = fmt.Errorf("tango: %s %s: authenticating: %w", r.method, r.path, err), true
+	resp, err := c.hc.Do(hreq)
+	reached, used, authErr := st.result()
+	o.authUsed = used
+	switch {
+	case authErr != nil:
+		o.err, o.fatal = fmt.Errorf("tango: %s %s: authenticating: %w", r.method, r.path, authErr), true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
-	}
-	resp, err := c.hc.Do(hreq)
-	if err != nil {
+	case err != nil:
 		o.err = scrubTransportError(r, err)
 		o.sent = sent.Load()
 		o.timedOut = errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		c.logAttempt(ctx, r, n, o, start)
+		return o, nil
+	case !reached:
+		// A middleware answered without the pinned transport. It never had the
+		// credentials, but the body may have gone somewhere: for a write, the
+		// outcome is unknown.
+		_ = resp.Body.Close()
+		o.err, o.fatal, o.sent = fmt.Errorf("%w: a transport middleware answered without calling the SDK's pinned transport; it must call the next RoundTripper", ErrUntrustedServer), true, true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
 	}

@@ -6,9 +6,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
+	"time"
 )
 
 // awsRoots holds the five roots Tango's certificate chains end in, as Amazon
@@ -47,20 +49,22 @@ func tlsConfig(roots *x509.CertPool) *tls.Config {
 
 // pinnedTransport builds the transport API and token calls go through.
 //
-// With no base it clones http.DefaultTransport, which keeps proxy settings from the
-// environment (HTTPS_PROXY, NO_PROXY) and sane dial timeouts. A caller's
-// *http.Transport is cloned the same way. Either way the clone trusts only roots and
+// With no base it builds a transport with net/http's default settings, proxy
+// settings from the environment (HTTPS_PROXY, NO_PROXY) included. A caller's
+// *http.Transport is cloned. Either way the clone trusts only roots and
 // verifies the peer during the handshake, before any byte of a request is sent.
 //
 // What would make that promise false is refused: a transport that skips
 // verification, one with its own TLS dialer (net/http then ignores the TLS
 // settings), and any other RoundTripper, whose TLS the SDK cannot see. Tracing and
 // other middleware wrap the pinned transport instead (WithTransportMiddleware).
-func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (http.RoundTripper, error) {
+func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (*http.Transport, error) {
 	var t *http.Transport
 	switch b := base.(type) {
 	case nil:
-		t = http.DefaultTransport.(*http.Transport).Clone()
+		// Built here rather than cloned from http.DefaultTransport, which other
+		// code in the process may have replaced or reconfigured.
+		t = defaultTransport()
 	case *http.Transport:
 		switch {
 		case b.TLSClientConfig != nil && b.TLSClientConfig.InsecureSkipVerify:
@@ -126,4 +130,17 @@ func isCertificateError(err error) bool {
 	)
 	return errors.As(err, &unknown) || errors.As(err, &hostname) ||
 		errors.As(err, &invalid) || errors.As(err, &verifyErr)
+}
+
+// defaultTransport has the settings of net/http's DefaultTransport.
+func defaultTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }

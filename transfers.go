@@ -131,8 +131,8 @@ type Transfer struct {
 	// transfer again.
 	//
 	// It is set only when the SDK generated the externalRefID within the call,
-	// as for Deposit.AlreadyProcessed; a caller's key gets a
-	// *DuplicateFundingError instead.
+	// as for Deposit.AlreadyProcessed (and on the same undocumented assumption
+	// about Tango's keys); a caller's key gets a *DuplicateFundingError instead.
 	AlreadyProcessed bool `json:"-"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
 	RequestID string `json:"-"`
