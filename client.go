@@ -119,10 +119,9 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	var baseRT http.RoundTripper
 	var timeout time.Duration
 	if cfg.httpClient != nil {
+		// A nil Transport means net/http's defaults, which pinnedTransport
+		// builds itself rather than take http.DefaultTransport.
 		baseRT, timeout = cfg.httpClient.Transport, cfg.httpClient.Timeout
-		if baseRT == nil {
-			baseRT = http.DefaultTransport
-		}
 	}
 	pinned, err := pinnedTransport(baseRT, roots)
 	if err != nil {
@@ -254,7 +253,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return nil, err
 	}
-	if bytes.Contains(req.body, []byte(`"`+redacted+`"`)) {
+	if bytes.Contains(req.body, []byte(redacted)) {
 		return nil, fmt.Errorf("tango: Do: the body holds %s values: the SDK's models never encode secrets or contact data to JSON; send a map or your own struct with the real values", redacted)
 	}
 	return c.send(ctx, req, out)

@@ -83,11 +83,13 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithTransportMiddleware wraps the SDK's pinned transport for API calls, for
 // tracing, metrics or request logging (otelhttp.NewTransport, say). A middleware
-// must call the RoundTripper it is given, with the request's URL unchanged.
-// Beneath it the SDK refuses a request for any other scheme or host, adds the
-// credentials only there (a middleware never sees them), and verifies the server
-// against the pinned roots in the handshake; an answer that did not come through
-// that path is refused (for a write, as an unknown outcome). Token requests skip
+// must call the RoundTripper it is given, with the request's URL unchanged, and
+// return the answer it gets (it may wrap the body). Beneath it the SDK refuses a
+// request for any other scheme or host, adds the credentials only there (a
+// middleware sees neither them nor the request that carried them), and verifies
+// the server against the pinned roots in the handshake; any other answer is
+// refused (for a write, as an unknown outcome). Request bodies do pass through
+// middleware: do not log them. Token requests skip
 // middleware: they carry the client secret in their body. Several middlewares
 // apply in order, the last one outermost.
 func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 )
 
 // pinGuard is the innermost layer of a Client's transport, between the caller's
@@ -16,8 +18,8 @@ import (
 //     the request past the pinned roots;
 //   - it adds the credentials itself, so a middleware that answers without calling
 //     it, or sends the request through another transport, never had them;
-//   - it records that the request reached it, so that the pipeline can refuse an
-//     answer that did not come through the pinned transport.
+//   - it records that the request reached it and which answers the pinned
+//     transport gave, so that the pipeline can refuse any other answer.
 type pinGuard struct {
 	next   *http.Transport
 	scheme string
@@ -25,14 +27,18 @@ type pinGuard struct {
 }
 
 // attemptState is what one attempt shares with pinGuard through the request's
-// context.
+// context. A middleware may call pinGuard several times (retries, hedging) and
+// from other goroutines; the state accumulates over the calls.
 type attemptState struct {
 	apply func(ctx context.Context, req *http.Request) (any, error)
 
-	mu      sync.Mutex // a middleware may call pinGuard from another goroutine
-	reached bool
-	used    any   // what apply returned, for invalidation after a 401
-	authErr error // apply failed: the request was not sent
+	wrote atomic.Bool // the pinned transport wrote a request's headers
+
+	mu        sync.Mutex
+	reached   bool
+	used      any   // what the last successful apply returned, for invalidation after a 401
+	authErr   error // the last failed apply
+	responses map[*http.Response]bool
 }
 
 // attemptStateKey is the context key of an attempt's state.
@@ -50,6 +56,14 @@ func (st *attemptState) result() (reached bool, used any, authErr error) {
 	return st.reached, st.used, st.authErr
 }
 
+// fromPinnedTransport reports whether resp is an answer the pinned transport
+// gave. A middleware must hand that answer back, not one it got elsewhere.
+func (st *attemptState) fromPinnedTransport(resp *http.Response) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.responses[resp]
+}
+
 // RoundTrip checks the destination, authenticates and sends through the pinned
 // transport.
 func (g *pinGuard) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -59,23 +73,46 @@ func (g *pinGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 			ErrUntrustedServer, req.URL.Scheme, req.URL.Host, g.scheme, g.host)
 	}
 	st, _ := req.Context().Value(attemptStateKey{}).(*attemptState)
-	if st != nil {
+	if st == nil {
+		return g.next.RoundTrip(req)
+	}
+	st.mu.Lock()
+	st.reached = true
+	st.mu.Unlock()
+	// A RoundTripper must not change the caller's request: the credentials go on
+	// a copy, which also carries the trace that tells the pipeline whether
+	// anything was written. The credentials provider runs before the trace is in
+	// place, so its own HTTP calls do not count as sending this request.
+	out := req.Clone(req.Context())
+	if st.apply != nil {
+		used, err := st.apply(req.Context(), out)
 		st.mu.Lock()
-		st.reached = true
+		if err != nil {
+			st.authErr = err
+		} else {
+			st.used = used
+		}
 		st.mu.Unlock()
-		if st.apply != nil {
-			req = req.Clone(req.Context()) // a RoundTripper must not change the caller's request
-			used, err := st.apply(req.Context(), req)
-			st.mu.Lock()
-			st.used, st.authErr = used, err
-			st.mu.Unlock()
-			if err != nil {
-				closeBody(req)
-				return nil, err
-			}
+		if err != nil {
+			closeBody(req)
+			return nil, err
 		}
 	}
-	return g.next.RoundTrip(req)
+	trace := &httptrace.ClientTrace{WroteHeaders: func() { st.wrote.Store(true) }}
+	out = out.WithContext(httptrace.WithClientTrace(out.Context(), trace))
+	resp, err := g.next.RoundTrip(out)
+	if resp != nil {
+		// The answer points back at the request the middleware sent, not at the
+		// copy that carries the credentials.
+		resp.Request = req
+		st.mu.Lock()
+		if st.responses == nil {
+			st.responses = map[*http.Response]bool{}
+		}
+		st.responses[resp] = true
+		st.mu.Unlock()
+	}
+	return resp, err
 }
 
 // closeBody closes a request body a RoundTripper will not send, as the

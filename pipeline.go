@@ -12,9 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
-	"sync/atomic"
 	"time"
 )
 
@@ -133,16 +131,15 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	start := c.clock.Now()
 	actx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
 	defer cancel()
-	var sent atomic.Bool
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { sent.Store(true) }}
 	// The credentials are added by pinGuard, next to the pinned transport, so that
-	// no middleware can send them anywhere else.
+	// no middleware can send them anywhere else; it also records whether the
+	// request was written.
 	st := &attemptState{apply: c.auth.apply}
 	var body io.Reader
 	if r.body != nil {
 		body = bytes.NewReader(r.body)
 	}
-	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(withAttemptState(actx, st), trace), r.method, target, body)
+	hreq, err := http.NewRequestWithContext(withAttemptState(actx, st), r.method, target, body)
 	if err != nil {
 		return &outcome{attemptOutcome: attemptOutcome{err: fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), fatal: true}}, nil
 	}
@@ -161,22 +158,27 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	reached, used, authErr := st.result()
 	o.authUsed = used
 	switch {
-	case authErr != nil:
+	case err == nil && !st.fromPinnedTransport(resp):
+		// A middleware answered with something the pinned transport did not
+		// give: its own transport's answer, perhaps a forged one. It never had the
+		// credentials, but the body may have gone somewhere: for a write, the
+		// outcome is unknown.
+		_ = resp.Body.Close()
+		how := "answered without calling the SDK's pinned transport"
+		if reached {
+			how = "returned an answer the SDK's pinned transport did not give"
+		}
+		o.err, o.fatal, o.sent = fmt.Errorf("%w: a transport middleware %s; it must call the next RoundTripper and return its answer", ErrUntrustedServer, how), true, true
+		c.logAttempt(ctx, r, n, o, start)
+		return o, nil
+	case err != nil && authErr != nil && !st.wrote.Load():
 		o.err, o.fatal = fmt.Errorf("tango: %s %s: authenticating: %w", r.method, r.path, authErr), true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
 	case err != nil:
 		o.err = scrubTransportError(r, err)
-		o.sent = sent.Load()
+		o.sent = st.wrote.Load()
 		o.timedOut = errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
-		c.logAttempt(ctx, r, n, o, start)
-		return o, nil
-	case !reached:
-		// A middleware answered without the pinned transport. It never had the
-		// credentials, but the body may have gone somewhere: for a write, the
-		// outcome is unknown.
-		_ = resp.Body.Close()
-		o.err, o.fatal, o.sent = fmt.Errorf("%w: a transport middleware answered without calling the SDK's pinned transport; it must call the next RoundTripper", ErrUntrustedServer), true, true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
 	}
