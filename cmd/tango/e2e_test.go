@@ -87,6 +87,8 @@ func TestEndToEnd(t *testing.T) {
 		if buildDir != "" {
 			_ = os.RemoveAll(buildDir)
 		}
+		// The binary is gone: the next run (go test -count=N) builds it again.
+		buildOnce, binPath, buildErr, buildDir = sync.Once{}, "", nil, ""
 	})
 	t.Run("doctor on the embedded fake", func(t *testing.T) {
 		r := runBinary(t, nil, "doctor", "--behind-proxy")
