@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"crypto/x509"
 	"log/slog"
 	"net/http"
 )
@@ -22,14 +21,10 @@ type Auth interface {
 // authDeps is what a Client lends its authenticator.
 type authDeps struct {
 	env        Environment
-	httpClient *http.Client // pinned TLS, no redirects, no retries, no auth
-	// roots are the pinned roots. When httpClient's transport is a caller's
-	// RoundTripper (not an *http.Transport the SDK configured), token responses are
-	// checked against them after the fact, as API responses are.
-	roots     *x509.CertPool
-	logger    *slog.Logger
-	clock     Clock
-	userAgent string
+	httpClient *http.Client // the pinned transport alone: no middleware, redirects, retries or auth
+	logger     *slog.Logger
+	clock      Clock
+	userAgent  string
 }
 
 // authenticator puts credentials on requests for one Client.

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -112,7 +111,7 @@ func (o oauth2Auth) bind(d authDeps) (authenticator, error) {
 		env:      d.env,
 		provider: provider,
 		settings: s,
-		hc:       tokenHTTPClient(d.httpClient, d.userAgent, d.roots),
+		hc:       tokenHTTPClient(d.httpClient, d.userAgent),
 		clock:    d.clock,
 		ages:     &ageWarner{maxAge: s.maxAge, clock: d.clock, logger: d.logger},
 	}
@@ -155,22 +154,12 @@ func checkTokenURL(env Environment) error {
 	return fmt.Errorf("tango: OAuth2: environment %q: TokenURL must use https (http only on loopback)", env.Name)
 }
 
-// tokenHTTPClient wraps the client's pinned, non-redirecting http.Client so that token
-// requests carry the SDK's User-Agent and ask for JSON. When the transport is a
-// caller's RoundTripper, whose TLS settings the SDK could not pin, each token
-// response's certificate chain is checked against roots, as the pipeline does for
-// API responses.
-func tokenHTTPClient(hc *http.Client, userAgent string, roots *x509.CertPool) *http.Client {
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	t := tokenTransport{base: base, userAgent: userAgent}
-	if _, pinned := base.(*http.Transport); !pinned {
-		t.roots = roots
-	}
+// tokenHTTPClient wraps the client's pinned, non-redirecting http.Client (no
+// middleware: the token request carries the client secret in its body) so that
+// token requests carry the SDK's User-Agent and ask for JSON.
+func tokenHTTPClient(hc *http.Client, userAgent string) *http.Client {
 	return &http.Client{
-		Transport:     t,
+		Transport:     tokenTransport{base: hc.Transport, userAgent: userAgent},
 		CheckRedirect: hc.CheckRedirect,
 		Timeout:       hc.Timeout,
 	}
@@ -179,7 +168,6 @@ func tokenHTTPClient(hc *http.Client, userAgent string, roots *x509.CertPool) *h
 type tokenTransport struct {
 	base      http.RoundTripper
 	userAgent string
-	roots     *x509.CertPool // non-nil: check each response's chain against it
 }
 
 func (t tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -188,15 +176,7 @@ func (t tokenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.userAgent != "" {
 		r.Header.Set("User-Agent", t.userAgent)
 	}
-	resp, err := t.base.RoundTrip(r)
-	if err != nil || t.roots == nil {
-		return resp, err
-	}
-	if err := checkPinned(resp, t.roots, r.URL); err != nil {
-		_ = resp.Body.Close()
-		return nil, err
-	}
-	return resp, nil
+	return t.base.RoundTrip(r)
 }
 
 // oauth2Authenticator is an OAuth2 Auth bound to one Client.

@@ -164,7 +164,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		accountGuard:   cfg.accountGuard,
 	}
 	c.initServices()
-	c.auth, err = auth.bind(authDeps{env: env, httpClient: direct, roots: roots, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
+	c.auth, err = auth.bind(authDeps{env: env, httpClient: direct, logger: cfg.logger, clock: cfg.clock, userAgent: ua})
 	if err != nil {
 		return nil, err
 	}

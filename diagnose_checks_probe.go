@@ -75,10 +75,6 @@ func (c *Client) probe(ctx context.Context, path string, o probeOptions) *probeR
 	}
 	defer resp.Body.Close()
 	res.status, res.header, res.tls = resp.StatusCode, resp.Header, resp.TLS
-	if err := checkPinned(resp, c.roots, req.URL); err != nil {
-		res.err = err
-		return res
-	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil {
 		res.err = scrubTransportError(r, err)

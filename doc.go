@@ -11,8 +11,9 @@
 //   - Each attempt gets its own deadline (15 s by default) while the caller's context
 //     bounds the whole call.
 //   - Failed attempts are retried with exponential backoff and jitter, but only when a
-//     retry cannot duplicate a side effect: reads always, orders because they carry an
-//     externalRefID, other writes only when the request never left the machine.
+//     retry cannot duplicate a side effect: reads always; orders, deposits and
+//     transfers because they carry an externalRefID; other writes only when the
+//     request never left the machine or Tango refused it with a 429.
 //   - Secrets (keys, tokens, reward credentials, recipient contact data) print as
 //     [REDACTED] through fmt, slog and error messages.
 //

@@ -151,7 +151,7 @@ type attemptOutcome struct {
 	err      error       // transport error, when status == 0
 	sent     bool        // the request may have reached Tango
 	timedOut bool        // the attempt's own deadline expired
-	fatal    bool        // retrying cannot help (the request could not be built or authenticated, the answer was too large)
+	fatal    bool        // retrying cannot help (the request could not be built or authenticated, the answer was too large or did not come through the pinned transport)
 }
 
 // retryDecision is the verdict on one failed attempt.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"time"
 )
@@ -90,33 +89,6 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (*http.Transp
 	t.TLSClientConfig = cfg
 	t.ForceAttemptHTTP2 = true
 	return t, nil
-}
-
-// checkPinned verifies, after the fact, that the answer to a request sent to the
-// URL sent came over a certificate chain that ends in roots and names sent's host.
-// The SDK's own transport verifies during the handshake; this second check guards
-// the token client and the doctor's probes when middleware wraps that transport. An answer without TLS passes only for an http:// URL (which NewClient allows
-// only on loopback hosts): a RoundTripper that answers an https request without TLS
-// is refused, whatever it did to the request on the way.
-func checkPinned(resp *http.Response, roots *x509.CertPool, sent *url.URL) error {
-	if resp.TLS == nil {
-		if sent.Scheme == "http" {
-			return nil
-		}
-		return fmt.Errorf("%w: the custom transport answered an https request without TLS", ErrUntrustedServer)
-	}
-	certs := resp.TLS.PeerCertificates
-	if len(certs) == 0 {
-		return fmt.Errorf("%w: the server sent no certificate", ErrUntrustedServer)
-	}
-	inter := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		inter.AddCert(c)
-	}
-	if _, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: sent.Hostname()}); err != nil {
-		return fmt.Errorf("%w: the custom transport accepted a chain the pinned roots do not: %w", ErrUntrustedServer, err)
-	}
-	return nil
 }
 
 // isCertificateError reports whether err is a failure to verify the server's
