@@ -72,6 +72,47 @@ func (e *IdempotencyMismatchError) Error() string {
 // any failure can never pay twice.
 func NewExternalRefID() string { return uuid.NewString() }
 
+// externalRefIDRoot is tango-go's own namespace UUID for ExternalRefIDFor. It is
+// fixed forever: changing it would give every business key a new externalRefID,
+// and re-runs would place second orders.
+var externalRefIDRoot = uuid.MustParse("6d8184ff-f56b-4638-96ff-56da076c99de")
+
+// ExternalRefIDFor returns the idempotency key that belongs to a business key: the
+// same namespace and key give the same externalRefID on every machine, in every
+// process, in every version of the SDK. Use it when the work that pays a reward
+// can run more than once (a re-run of a campaign file, a job a queue redelivers, a
+// worker restarted halfway): every run derives the same key, so Tango answers the
+// second attempt with the first order (Order.Replayed) instead of placing another.
+//
+// namespace separates key spaces that could otherwise collide: a campaign name, a
+// queue name, a table name. key is the business key within it: a row id, a message
+// id, a primary key. Both are used exactly as given (case and spaces matter).
+// Different (namespace, key) pairs give different externalRefIDs, including pairs
+// whose concatenations agree ("a"+"bc" and "ab"+"c").
+//
+// The result is a name-based (version 5, SHA-1) UUID: the namespace is hashed
+// under tango-go's fixed root UUID 6d8184ff-f56b-4638-96ff-56da076c99de, and the
+// key under the UUID that gives. Other languages can derive the same values.
+//
+// A queue consumer that pays one reward per message:
+//
+//	func handle(ctx context.Context, c *tango.Client, msg Message) error {
+//		_, err := c.Orders.Create(ctx, &tango.CreateOrderRequest{
+//			ExternalRefID:      tango.ExternalRefIDFor("signup-bonus", msg.ID),
+//			CustomerIdentifier: "cust-1", AccountIdentifier: "acct-1",
+//			UTID: "U561593", Amount: tango.MustParseAmount("10.00"),
+//			Recipient: &tango.Recipient{Email: msg.Email, FirstName: msg.FirstName},
+//		})
+//		return err // the queue redelivers on error; the redelivery replays, never pays twice
+//	}
+//
+// Use NewExternalRefID instead when there is no business key to derive from, and
+// store the key it returns before the first call.
+func ExternalRefIDFor(namespace, key string) string {
+	ns := uuid.NewSHA1(externalRefIDRoot, []byte(namespace))
+	return uuid.NewSHA1(ns, []byte(key)).String()
+}
+
 // Create places an order, exactly once.
 //
 // The request is checked first (see CreateOrderRequest.Validate); nothing is sent
