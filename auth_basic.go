@@ -162,7 +162,7 @@ func (a *basicAuthenticator) invalidate(used any) bool {
 	case staticCredentials:
 		return false
 	case snapshotter:
-		return p.snapshot().fp != u.snap.fp
+		return p.snapshot().fp() != u.snap.fp()
 	}
 	a.sem <- struct{}{}
 	defer func() { <-a.sem }()

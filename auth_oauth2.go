@@ -211,7 +211,7 @@ func (a *oauth2Authenticator) close() { a.cache.close() }
 // that can be read cheaply (RotatingCredentials) are checked on every request.
 func (a *oauth2Authenticator) stale(t *cachedToken) bool {
 	if s, ok := a.provider.(snapshotter); ok {
-		return s.snapshot().fp != t.fp
+		return s.snapshot().fp() != t.fp
 	}
 	return false
 }
@@ -272,7 +272,7 @@ func (a *oauth2Authenticator) exchange(ctx context.Context, creds *credSnapshot)
 		access:   NewSecret(tok.AccessToken),
 		obtained: start,
 		expiry:   start.Add(tokenLifetime(tok)),
-		fp:       creds.fp,
+		fp:       creds.fp(),
 	}, nil
 }
 

@@ -114,7 +114,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	}
 	roots := cfg.roots
 	if roots == nil {
-		roots = RootCAs()
+		roots = embeddedRoots() // shared and never changed: the SDK only reads it
 	}
 	var baseRT http.RoundTripper
 	var timeout time.Duration

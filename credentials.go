@@ -116,15 +116,24 @@ func (f CredentialsProviderFunc) Credentials(ctx context.Context) (Credentials, 
 }
 
 // credSnapshot is one version of a set of credentials, with its fingerprint worked
-// out once.
+// out once, when first asked for: Basic auth with a fixed key never needs it, and
+// NewClient should not pay for it.
 type credSnapshot struct {
 	creds   Credentials
-	fp      string
 	version uint64
+
+	fpOnce sync.Once
+	fpVal  string
 }
 
 func newSnapshot(c Credentials, version uint64) *credSnapshot {
-	return &credSnapshot{creds: c, fp: c.fingerprint(), version: version}
+	return &credSnapshot{creds: c, version: version}
+}
+
+// fp returns the fingerprint of the snapshot's credentials.
+func (s *credSnapshot) fp() string {
+	s.fpOnce.Do(func() { s.fpVal = s.creds.fingerprint() })
+	return s.fpVal
 }
 
 // snapshotter is implemented by providers whose current value is cheap to read on
@@ -242,11 +251,11 @@ func (w *ageWarner) check(s *credSnapshot, use string) {
 		return
 	}
 	w.mu.Lock()
-	seen := w.warned[s.fp]
+	seen := w.warned[s.fp()]
 	if w.warned == nil {
 		w.warned = map[string]bool{}
 	}
-	w.warned[s.fp] = true
+	w.warned[s.fp()] = true
 	w.mu.Unlock()
 	if seen {
 		return

@@ -71,6 +71,13 @@ func WithRootCAs(pool *x509.CertPool) Option {
 // verify the server before sending credentials; wrap the SDK's transport with
 // WithTransportMiddleware instead. hc's Timeout, if set, still applies per attempt;
 // its redirect policy and cookie jar are not used: the SDK never follows redirects.
+//
+// The transport's connection pool settings are used as they are. Without
+// WithHTTPClient the SDK keeps up to 256 idle connections per host; net/http's
+// zero MaxIdleConnsPerHost keeps 2, so a transport for concurrent callers should
+// set it to at least their number. A ClientSessionCache in the transport's
+// TLSClientConfig is kept, so TLS sessions resume across the transports sharing
+// it; without one the client gets a cache of its own.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"sync"
 	"time"
 )
 
@@ -20,9 +21,17 @@ var awsRoots embed.FS
 
 // RootCAs returns a new pool holding only the Amazon roots embedded in this package:
 // Amazon Root CA 1-4 and Starfield Services Root CA G2. It is the pool every Client
-// trusts unless WithRootCAs says otherwise. Each call returns a fresh pool, so
+// trusts unless WithRootCAs says otherwise. Each call returns a fresh copy, so
 // changing it changes no client.
-func RootCAs() *x509.CertPool {
+func RootCAs() *x509.CertPool { return embeddedRoots().Clone() }
+
+// embeddedRoots parses the embedded roots once per process: parsing them costs
+// more than the rest of NewClient. The pool is shared by every client that keeps
+// the default roots, so nothing may add to it; RootCAs hands out copies.
+var embeddedRoots = sync.OnceValue(parseEmbeddedRoots)
+
+// parseEmbeddedRoots builds the pool of the embedded roots.
+func parseEmbeddedRoots() *x509.CertPool {
 	pool := x509.NewCertPool()
 	entries, err := awsRoots.ReadDir("certs")
 	if err != nil {
@@ -38,19 +47,36 @@ func RootCAs() *x509.CertPool {
 }
 
 // tlsConfig is the only TLS configuration the SDK dials with: the given roots, peer
-// verification always on, TLS 1.2 or newer.
+// verification always on, TLS 1.2 or newer, and a session cache of the client's
+// own, so that a new connection resumes a session instead of a full handshake.
+// crypto/tls resumes only a session whose verified chain ends in one of roots, so
+// resumption never skips the pin.
 func tlsConfig(roots *x509.CertPool) *tls.Config {
 	return &tls.Config{
-		RootCAs:    roots,
-		MinVersion: tls.VersionTLS12,
+		RootCAs:            roots,
+		MinVersion:         tls.VersionTLS12,
+		ClientSessionCache: tls.NewLRUClientSessionCache(sessionCacheSize),
 	}
 }
+
+// Connection pool sizes of the transport the SDK builds. net/http's default keeps
+// 2 idle connections per host, so a service calling from more goroutines than
+// that closes connections after every burst and handshakes again. Idle
+// connections are kept only up to what concurrent calls opened, and closed after
+// idleConnTimeout.
+const (
+	maxIdleConnsPerHost = 256
+	maxIdleConns        = 512
+	idleConnTimeout     = 90 * time.Second
+	sessionCacheSize    = 64
+)
 
 // pinnedTransport builds the transport API and token calls go through.
 //
 // With no base it builds a transport with net/http's default settings, proxy
-// settings from the environment (HTTPS_PROXY, NO_PROXY) included. A caller's
-// *http.Transport is cloned. Either way the clone trusts only roots and
+// settings from the environment (HTTPS_PROXY, NO_PROXY) included, but sized for
+// concurrent callers (defaultTransport). A caller's *http.Transport is cloned
+// with its pool settings as they are. Either way the clone trusts only roots and
 // verifies the peer during the handshake, before any byte of a request is sent.
 //
 // What would make that promise false is refused: a transport that skips
@@ -82,6 +108,11 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (*http.Transp
 		cfg.Certificates = old.Certificates
 		cfg.GetClientCertificate = old.GetClientCertificate
 		cfg.NextProtos = old.NextProtos
+		if old.ClientSessionCache != nil {
+			// A cache the caller shares between transports is kept: sessions
+			// resume across them, and only within the pinned roots.
+			cfg.ClientSessionCache = old.ClientSessionCache
+		}
 		if old.MinVersion > cfg.MinVersion {
 			cfg.MinVersion = old.MinVersion
 		}
@@ -104,14 +135,16 @@ func isCertificateError(err error) bool {
 		errors.As(err, &invalid) || errors.As(err, &verifyErr)
 }
 
-// defaultTransport has the settings of net/http's DefaultTransport.
+// defaultTransport has the settings of net/http's DefaultTransport, except that
+// it keeps enough idle connections for concurrent callers (maxIdleConnsPerHost).
 func defaultTransport() *http.Transport {
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          maxIdleConns,
+		MaxIdleConnsPerHost:   maxIdleConnsPerHost,
+		IdleConnTimeout:       idleConnTimeout,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}

@@ -110,6 +110,9 @@ func TestRootCAsHoldsExactlyTheFiveRoots(t *testing.T) {
 	pool.AddCert(srv.Certificate())
 	assert.True(t, tango.RootCAs().Equal(expected))
 	assert.False(t, pool.Equal(expected))
+	// Nor the pool a client with the default roots trusts, parsed once and shared.
+	_, err := getPing(t.Context(), pinnedClient(t, srv, quickRetries(1)))
+	assert.True(t, isUntrusted(err), "got %v", err)
 }
 
 // pinnedClient is a client with the default (Amazon) roots, aimed at srv.

@@ -203,7 +203,7 @@ func (c *tokenCache) obtain(ctx context.Context) (*cachedToken, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	if c.cur != nil && c.cur.fp != creds.fp {
+	if c.cur != nil && c.cur.fp != creds.fp() {
 		// The provider hands out new credentials: a rotation. Tokens the old ones
 		// obtained are dropped, even if the fetch below fails.
 		c.logger.Info("tango: credentials rotated; dropping the cached OAuth token")
@@ -245,7 +245,7 @@ func (c *tokenCache) loadStored(ctx context.Context, key string, creds *credSnap
 		c.logger.Warn("tango: could not read the token store; fetching a new token", slog.String("error", err.Error()))
 		return nil
 	}
-	if st == nil || st.AccessToken.IsZero() || st.Fingerprint != creds.fp || !st.Expiry.After(st.ObtainedAt) {
+	if st == nil || st.AccessToken.IsZero() || st.Fingerprint != creds.fp() || !st.Expiry.After(st.ObtainedAt) {
 		return nil
 	}
 	if rejected != nil && rejected.access.Reveal() == st.AccessToken.Reveal() {
