@@ -1,20 +1,22 @@
 package tango_test
 
-// Benchmarks of the SDK's order calls against a hand-written net/http +
-// encoding/json call doing the same request, both over loopback TLS to tangotest
-// with the same trusted pool and Basic auth. Run them with
+// Benchmarks of the SDK's order calls against a hand-written client (net/http +
+// encoding/json, decoding into equivalent plain structs) making the same calls,
+// both over loopback TLS to a tangotest fake that runs in a child process (see
+// bench_fake_test.go), so that CPU time and allocations are the client's alone.
 //
-//	go test -run '^$' -bench Orders -benchtime=2s .
+// Each benchmark alternates the two variants in rounds (the SDK first in odd
+// rounds, raw first in even ones), measures every round, and reports medians
+// and the SDK/raw ratios of one run: read the "-x" metrics (1.00 means as cheap
+// as raw). ns/op counts both variants and every round; ignore it. Run them with
 //
-// The SDK's cost over raw is its pipeline: per-attempt context and trace, body
-// reader, exact-decimal money decoding, redaction types.
+//	go test -run '^$' -bench 'Orders(Get|Create)$' -benchtime=2000x -count=3 .
+//
+// and see the README ("Benchmarks") for the concurrency benchmark and profiling.
 
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,50 +25,17 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/tango-sdk/tango-go"
 	"github.com/tango-sdk/tango-go/tangotest"
 )
 
-// ordBenchFake starts a fake with room for as many orders as a benchmark places.
-func ordBenchFake(b *testing.B) *tangotest.Server {
-	b.Helper()
-	srv := tangotest.NewServer(tangotest.WithMaxRecordedRequests(16))
-	b.Cleanup(srv.Close)
-	if err := srv.SetBalance(tangotest.DemoAccount, "900000000.00"); err != nil {
-		b.Fatal(err)
-	}
-	return srv
-}
+// benchRounds is how many rounds each variant runs; metrics are medians over them.
+const benchRounds = 7
 
-// ordBenchSDK is the SDK client the benchmarks use: defaults, but the fake's pool.
-func ordBenchSDK(b *testing.B, srv *tangotest.Server) *tango.Client {
-	b.Helper()
-	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// ordRaw is the hand-written client: one http.Client over a transport cloned from
-// the default one (as the SDK's is) that trusts the same pool.
+// ordRaw is the hand-written client.
 type ordRaw struct {
 	hc   *http.Client
 	base string
 	auth string
-}
-
-func newOrdRaw(b *testing.B, srv *tangotest.Server, pool *x509.CertPool) *ordRaw {
-	b.Helper()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	b.Cleanup(tr.CloseIdleConnections)
-	return &ordRaw{
-		hc:   &http.Client{Transport: tr},
-		base: srv.Environment().APIBaseURL,
-		auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(srv.PlatformName()+":"+srv.PlatformKey())),
-	}
 }
 
 // ordRawMoney and ordRawOrder mirror what the SDK decodes, in plain types.
@@ -158,81 +127,117 @@ func (r *ordRaw) do(ctx context.Context, method, path string, body []byte, want 
 	return json.Unmarshal(data, out)
 }
 
+// compareToRaw runs sdk and raw alternately, calls calls per round each from
+// workers goroutines, and reports per-call CPU, allocations and bytes for both
+// and their ratios (medians of the rounds' ratios).
+func compareToRaw(b *testing.B, workers int, sdk, raw func(ctx context.Context) error) {
+	// Warm up: connections open, pools and caches filled, before anything counts.
+	runRound(b, 4*workers, workers, false, sdk)
+	runRound(b, 4*workers, workers, false, raw)
+	var s, r []benchSample
+	for round := range benchRounds {
+		if round%2 == 0 {
+			s = append(s, runRound(b, b.N, workers, false, sdk))
+			r = append(r, runRound(b, b.N, workers, false, raw))
+		} else {
+			r = append(r, runRound(b, b.N, workers, false, raw))
+			s = append(s, runRound(b, b.N, workers, false, sdk))
+		}
+	}
+	reportRatio(b, "cpu-ns", s, r, benchSample.cpuPerCall)
+	reportRatio(b, "allocs", s, r, benchSample.allocsPerCall)
+	reportRatio(b, "B", s, r, benchSample.bytesPerCall)
+}
+
+// reportRatio reports the median of f for each variant, per call, and the median
+// of the rounds' SDK/raw ratios as "<unit>-x".
+func reportRatio(b *testing.B, unit string, s, r []benchSample, f func(benchSample) float64) {
+	var sv, rv, ratio []float64
+	for i := range s {
+		sv, rv = append(sv, f(s[i])), append(rv, f(r[i]))
+		if f(r[i]) > 0 {
+			ratio = append(ratio, f(s[i])/f(r[i]))
+		}
+	}
+	b.ReportMetric(median(sv), "sdk-"+unit+"/call")
+	b.ReportMetric(median(rv), "raw-"+unit+"/call")
+	if len(ratio) > 0 {
+		b.ReportMetric(median(ratio), unit+"-x")
+	}
+}
+
+// benchParallel is how many goroutines the parallel variants call from.
+const benchParallel = 8
+
 func BenchmarkOrdersGet(b *testing.B) {
-	srv := ordBenchFake(b)
-	c := ordBenchSDK(b, srv)
-	ctx := context.Background()
-	placed, err := c.Orders.Create(ctx, ordRequest(""))
+	fake := startBenchFake(b)
+	setup := fake.sdk(b)
+	placed, err := setup.Orders.Create(context.Background(), ordRequest(""))
 	if err != nil {
 		b.Fatal(err)
 	}
 	id := placed.ReferenceOrderID
-
-	b.Run("sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				o, err := c.Orders.Get(ctx, id)
-				if err != nil || o.ReferenceOrderID != id {
-					b.Errorf("Get: %v", err)
-					return
-				}
-			}
+	for _, workers := range []int{1, benchParallel} {
+		name := "serial"
+		if workers > 1 {
+			name = "parallel"
+		}
+		b.Run(name, func(b *testing.B) {
+			c, raw := fake.sdk(b), fake.raw(b)
+			compareToRaw(b, workers,
+				func(ctx context.Context) error {
+					o, err := c.Orders.Get(ctx, id)
+					if err == nil && o.ReferenceOrderID != id {
+						err = fmt.Errorf("got order %s", o.ReferenceOrderID)
+					}
+					return err
+				},
+				func(ctx context.Context) error {
+					var o ordRawOrder
+					err := raw.do(ctx, http.MethodGet, "/orders/"+id, nil, http.StatusOK, &o)
+					if err == nil && o.ReferenceOrderID != id {
+						err = fmt.Errorf("got order %s", o.ReferenceOrderID)
+					}
+					return err
+				})
 		})
-	})
-	raw := newOrdRaw(b, srv, srv.RootCAs())
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				var o ordRawOrder
-				if err := raw.do(ctx, http.MethodGet, "/orders/"+id, nil, http.StatusOK, &o); err != nil || o.ReferenceOrderID != id {
-					b.Errorf("raw get: %v", err)
-					return
-				}
-			}
-		})
-	})
+	}
 }
 
 func BenchmarkOrdersCreate(b *testing.B) {
-	srv := ordBenchFake(b)
-	c := ordBenchSDK(b, srv)
-	ctx := context.Background()
-
-	b.Run("sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				o, err := c.Orders.Create(ctx, ordRequest(""))
-				if err != nil || o.Replayed {
-					b.Errorf("Create: %v", err)
-					return
-				}
-			}
+	fake := startBenchFake(b)
+	for _, workers := range []int{1, benchParallel} {
+		name := "serial"
+		if workers > 1 {
+			name = "parallel"
+		}
+		b.Run(name, func(b *testing.B) {
+			c, raw := fake.sdk(b), fake.raw(b)
+			compareToRaw(b, workers,
+				func(ctx context.Context) error {
+					o, err := c.Orders.Create(ctx, ordRequest(""))
+					if err == nil && o.Replayed {
+						err = fmt.Errorf("order %s replayed", o.ReferenceOrderID)
+					}
+					return err
+				},
+				func(ctx context.Context) error {
+					body := ordRawCreate{
+						ExternalRefID: uuid.NewString(), CustomerIdentifier: tangotest.DemoCustomer, AccountIdentifier: tangotest.DemoAccount,
+						UTID: tangotest.UTIDRewardLink, Amount: "1.00", DeliveryMethod: "EMAIL", SendEmail: true,
+					}
+					body.Recipient.Email, body.Recipient.FirstName = ordRecipientEmail, "Ada"
+					data, err := json.Marshal(body)
+					if err != nil {
+						return err
+					}
+					var o ordRawOrder
+					err = raw.do(ctx, http.MethodPost, "/orders", data, http.StatusCreated, &o)
+					if err == nil && o.ExternalRefID != body.ExternalRefID {
+						err = fmt.Errorf("got order for %s", o.ExternalRefID)
+					}
+					return err
+				})
 		})
-	})
-	raw := newOrdRaw(b, srv, srv.RootCAs())
-	b.Run("raw", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				body := ordRawCreate{
-					ExternalRefID: uuid.NewString(), CustomerIdentifier: tangotest.DemoCustomer, AccountIdentifier: tangotest.DemoAccount,
-					UTID: tangotest.UTIDRewardLink, Amount: "1.00", DeliveryMethod: "EMAIL", SendEmail: true,
-				}
-				body.Recipient.Email, body.Recipient.FirstName = ordRecipientEmail, "Ada"
-				data, err := json.Marshal(body)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				var o ordRawOrder
-				if err := raw.do(ctx, http.MethodPost, "/orders", data, http.StatusCreated, &o); err != nil || o.ExternalRefID != body.ExternalRefID {
-					b.Errorf("raw create: %v", err)
-					return
-				}
-			}
-		})
-	})
+	}
 }
