@@ -146,7 +146,8 @@ type Order struct {
 
 	// Replayed is true when Tango answered 200: an order with this externalRefID
 	// already existed on the account and Tango returned it instead of placing a
-	// new one. The SDK has checked that it matches the request.
+	// new one. The SDK has checked that it matches the request, including the
+	// delivery method and the recipient's address as far as the answer states them.
 	Replayed bool `json:"-"`
 	// Recovered is true when the create call's outcome was unknown (timeouts,
 	// lost connections) and the SDK found the order by its externalRefID.

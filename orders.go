@@ -56,7 +56,10 @@ type IdempotencyMismatchError struct {
 	Request *CreateOrderRequest
 	// Existing is the order Tango holds for that key.
 	Existing *Order
-	// Fields names what differs: "utid", "amount", "customerIdentifier", "accountIdentifier".
+	// Fields names what differs: "utid", "amount", "customerIdentifier",
+	// "accountIdentifier", "deliveryMethod", "recipient" (where the reward goes:
+	// the email address, mobile number or postal address the delivery method
+	// uses, compared as far as Tango's answer states it).
 	Fields []string
 }
 
@@ -123,11 +126,17 @@ func ExternalRefIDFor(namespace, key string) string {
 //
 // Tango answers 201 for a new order and 200 with the stored order when the key was
 // seen before on this account; the latter sets Order.Replayed and is checked
-// against the request (utid, amount, customer, account): a difference is an
-// *IdempotencyMismatchError, never a silent success. 409.002 (the same key still in
+// against the request (utid, amount, customer, account, delivery method and
+// where the reward goes): a difference is an *IdempotencyMismatchError, never a
+// silent success. An answer that does not describe the order asked for (no
+// referenceOrderID, an empty body, another or no externalRefID, or a 201 that
+// differs from the request) is never returned: the outcome is unknown and the
+// lookup below settles it. 409.002 (the same key still in
 // flight) is retried at least 2 s apart. When retries end without an answer, the
-// SDK looks the order up by its externalRefID before giving up; if it exists it is
-// returned with Order.Recovered set. If it does not, and Tango's last answer was a
+// SDK looks the order up by its externalRefID before giving up (the lookup's own
+// retries do not draw on the retry budget, so an empty budget cannot leave a paid
+// order unsettled); if the order exists on the account it is returned with
+// Order.Recovered set. If it does not, and Tango's last answer was a
 // refusal the same request would always meet (a validation or business rule, an
 // unknown account), that refusal is the error; otherwise the error is an
 // *OutcomeUnknownError. When ctx has a deadline, the attempts stop a little before
@@ -168,36 +177,40 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 	sendCtx, cancel := withLookupReserve(ctx)
 	resp, err := s.c.send(sendCtx, r, &order)
 	cancel()
-	if err != nil {
-		var unknown *OutcomeUnknownError
-		if !errors.As(err, &unknown) {
-			return nil, &OrderError{ExternalRefID: ref, Err: err}
+	if err == nil {
+		order.RequestID = resp.RequestID
+		order.Replayed = resp.StatusCode == http.StatusOK
+		why := answerMismatch(&order, &body, !order.Replayed)
+		switch {
+		case why == "" && order.Replayed:
+			return checkReplay(req, &body, &order)
+		case why == "":
+			return &order, nil
 		}
-		found, lerr := s.lookup(ctx, body.CustomerIdentifier, body.AccountIdentifier, ref)
-		if lerr != nil {
-			unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
-			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+		// Not the order that was asked for (another caller's, or none at all):
+		// whether this one was placed is unknown until the lookup says.
+		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
+			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
+	}
+	var unknown *OutcomeUnknownError
+	if !errors.As(err, &unknown) {
+		return nil, &OrderError{ExternalRefID: ref, Err: err}
+	}
+	found, lerr := s.lookup(withSettling(ctx), body.CustomerIdentifier, body.AccountIdentifier, ref)
+	if lerr != nil {
+		unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
+		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+	}
+	if found == nil {
+		if refusal := orderRefusal(unknown.Err); refusal != nil {
+			// Tango refused this externalRefID on the last attempt and holds no
+			// order for it: the outcome is settled, and it is the refusal.
+			return nil, &OrderError{ExternalRefID: ref, Err: refusal}
 		}
-		if found == nil {
-			if refusal := orderRefusal(unknown.Err); refusal != nil {
-				// Tango refused this externalRefID on the last attempt and holds no
-				// order for it: the outcome is settled, and it is the refusal.
-				return nil, &OrderError{ExternalRefID: ref, Err: refusal}
-			}
-			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-		}
-		found.Recovered = true
-		return checkReplay(req, &body, found)
+		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
 	}
-	order.RequestID = resp.RequestID
-	order.Replayed = resp.StatusCode == http.StatusOK
-	if order.ExternalRefID == "" {
-		order.ExternalRefID = ref
-	}
-	if order.Replayed {
-		return checkReplay(req, &body, &order)
-	}
-	return &order, nil
+	found.Recovered = true
+	return checkReplay(req, &body, found)
 }
 
 // orderRefusal returns the last attempt's answer when it is a refusal the same
@@ -253,20 +266,7 @@ func withLookupReserve(ctx context.Context) (context.Context, context.CancelFunc
 // checkReplay compares an order Tango already had with the request that named
 // its externalRefID.
 func checkReplay(req, body *CreateOrderRequest, o *Order) (*Order, error) {
-	var diff []string
-	if !strings.EqualFold(o.UTID, body.UTID) {
-		diff = append(diff, "utid")
-	}
-	if face := orderFaceValue(o); face == nil || !face.Equal(body.Amount) {
-		diff = append(diff, "amount")
-	}
-	if o.CustomerIdentifier != "" && o.CustomerIdentifier != body.CustomerIdentifier {
-		diff = append(diff, "customerIdentifier")
-	}
-	if o.AccountIdentifier != "" && o.AccountIdentifier != body.AccountIdentifier {
-		diff = append(diff, "accountIdentifier")
-	}
-	if len(diff) > 0 {
+	if diff := orderDiff(body, o); len(diff) > 0 {
 		return nil, &OrderError{ExternalRefID: body.ExternalRefID, Err: &IdempotencyMismatchError{
 			ExternalRefID: body.ExternalRefID, Request: req, Existing: o, Fields: diff,
 		}}
@@ -303,9 +303,24 @@ func (s *OrdersService) lookup(ctx context.Context, customer, account, ref strin
 		return nil, err
 	}
 	for _, row := range list.Orders {
-		if row.ExternalRefID == ref && (row.AccountIdentifier == "" || row.AccountIdentifier == account) {
-			return s.Get(ctx, row.ReferenceOrderID)
+		if row == nil {
+			continue
 		}
+		ok, err := lookupRowMatches(row, customer, account, ref)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		o, err := s.Get(ctx, row.ReferenceOrderID)
+		if err != nil {
+			return nil, err
+		}
+		if err := fetchedMatches(o, row.ReferenceOrderID, account, ref); err != nil {
+			return nil, err
+		}
+		return o, nil
 	}
 	return nil, nil
 }

@@ -106,7 +106,7 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		if dl, has := ctx.Deadline(); has && time.Until(dl) < delay {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last))
 		}
-		if !c.budget.take(d.cost) {
+		if !settling(ctx) && !c.budget.take(d.cost) {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, last))
 		}
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "tango retry",

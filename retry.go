@@ -5,6 +5,7 @@ package tango
 // client-wide budget that stops an outage from multiplying traffic.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -304,4 +305,23 @@ func (b *retryBudget) succeeded() {
 	b.mu.Lock()
 	b.tokens = min(b.tokens+successRefund, b.capacity)
 	b.mu.Unlock()
+}
+
+// settlingKey marks the context of the lookup that settles an uncertain order.
+type settlingKey struct{}
+
+// withSettling marks ctx as the lookup that settles an order attempt whose
+// outcome is unknown. Its retries do not draw on the client-wide retry budget:
+// the budget stops retry storms, and one lookup per uncertain order (at most
+// MaxAttempts attempts each for its list and fetch) is not a storm, while
+// skipping it would leave an order that may have been paid for unsettled. It
+// is still bounded by MaxAttempts, the backoff and the caller's context.
+func withSettling(ctx context.Context) context.Context {
+	return context.WithValue(ctx, settlingKey{}, true)
+}
+
+// settling reports whether ctx is a settling lookup's (see withSettling).
+func settling(ctx context.Context) bool {
+	v, _ := ctx.Value(settlingKey{}).(bool)
+	return v
 }

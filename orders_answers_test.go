@@ -1,0 +1,201 @@
+package tango_test
+
+// Answers that do not match the question: an order answer must name the
+// externalRefID sent and describe the order asked for, replays are compared on
+// where the reward goes, the lookup's rows must name the account, and the lookup
+// that settles an uncertain order is not starved by the retry budget.
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/tangotest"
+)
+
+// ansOrder is an order on the demo account as Tango would describe it.
+func ansOrder(id, ref string) map[string]any {
+	return map[string]any{
+		"referenceOrderID": id, "externalRefID": ref,
+		"customerIdentifier": tangotest.DemoCustomer, "accountIdentifier": tangotest.DemoAccount,
+		"utid": tangotest.UTIDRewardLink, "denomination": map[string]any{"value": 1, "currencyCode": "USD"},
+		"deliveryMethod": "EMAIL", "recipient": map[string]any{"email": ordRecipientEmail, "firstName": "Ada"},
+		"status": "COMPLETE", "createdAt": "2026-03-01T12:00:00Z",
+	}
+}
+
+// ansServer answers POST /orders with answer (status and raw body), the lookup
+// with list (nil: 404.110, no order), and GET /orders/{id} with fetched.
+func ansServer(t *testing.T, status int, answer string, list []map[string]any, fetched map[string]any) (*coreServer, *atomic.Int64) {
+	var posts atomic.Int64
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost:
+			posts.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(answer))
+		case r.URL.Path == apiRoot+"/orders" && list == nil:
+			writeTangoError(w, r, http.StatusNotFound, "404.110", "No orders found for the external reference ID")
+		case r.URL.Path == apiRoot+"/orders":
+			rows := make([]any, len(list))
+			for i, o := range list {
+				rows[i] = o
+			}
+			answerJSON(w, http.StatusOK, map[string]any{"page": map[string]any{"totalCount": len(rows), "resultCount": len(rows)}, "orders": rows})
+		default:
+			answerJSON(w, http.StatusOK, fetched)
+		}
+	})
+	return ts, &posts
+}
+
+// TestCreateAnswerNotDescribingTheOrderIsSettledByLookup: an answer that names
+// another externalRefID, none, or no order at all is never a success; the lookup
+// settles it: the real order when Tango has one, an unknown outcome otherwise.
+func TestCreateAnswerNotDescribingTheOrderIsSettledByLookup(t *testing.T) {
+	checkLeaks(t)
+	const ref = "answer-ref-0001"
+	foreign := `{"referenceOrderID":"RA-FOREIGN","externalRefID":"someone-elses-ref","customerIdentifier":"` + tangotest.DemoCustomer +
+		`","accountIdentifier":"` + tangotest.DemoAccount + `","utid":"` + tangotest.UTIDRewardLink + `","denomination":{"value":1},"status":"COMPLETE"}`
+	noRef := strings.Replace(foreign, `"externalRefID":"someone-elses-ref",`, "", 1)
+	otherUTID := strings.Replace(strings.Replace(foreign, "someone-elses-ref", ref, 1), tangotest.UTIDRewardLink, "U999999", 1)
+	tests := []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{"201 with another caller's order", http.StatusCreated, foreign},
+		{"200 with another caller's order", http.StatusOK, foreign},
+		{"201 without externalRefID", http.StatusCreated, noRef},
+		{"200 without externalRefID", http.StatusOK, noRef},
+		{"201 for another item", http.StatusCreated, otherUTID},
+		{"201 empty", http.StatusCreated, ""},
+		{"201 {}", http.StatusCreated, "{}"},
+		{"201 null", http.StatusCreated, "null"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+", order found", func(t *testing.T) {
+			real := ansOrder("RA-REAL", ref)
+			ts, posts := ansServer(t, tc.status, tc.body, []map[string]any{real}, real)
+			c := newCoreClient(t, ts)
+			o, err := c.Orders.Create(context.Background(), ordRequest(ref))
+			require.NoError(t, err)
+			assert.True(t, o.Recovered, "settled by the lookup")
+			assert.Equal(t, "RA-REAL", o.ReferenceOrderID)
+			assert.Equal(t, ref, o.ExternalRefID)
+			assert.Equal(t, int64(1), posts.Load(), "never re-sent")
+		})
+		t.Run(tc.name+", no order", func(t *testing.T) {
+			ts, _ := ansServer(t, tc.status, tc.body, nil, nil)
+			c := newCoreClient(t, ts)
+			o, err := c.Orders.Create(context.Background(), ordRequest(ref))
+			require.ErrorIs(t, err, tango.ErrOutcomeUnknown, "got %v", o)
+			assert.Equal(t, ref, ordErrorRef(t, err))
+			assert.NotContains(t, err.Error(), "someone-elses-ref", "another caller's key stays out of the error")
+		})
+	}
+}
+
+// TestCreateLookupRowsMustMatch: a lookup row or fetched order that does not name
+// the account and key asked for settles nothing.
+func TestCreateLookupRowsMustMatch(t *testing.T) {
+	checkLeaks(t)
+	const ref = "lookup-ref-0001"
+	noAccount := ansOrder("RA-ROW", ref)
+	delete(noAccount, "accountIdentifier")
+	otherRef := ansOrder("RA-ROW", "another-ref-01")
+	otherID := ansOrder("RA-OTHER", ref)
+	tests := []struct {
+		name    string
+		row     map[string]any
+		fetched map[string]any
+	}{
+		{"row and order without account", noAccount, noAccount},
+		{"fetched order has another key", ansOrder("RA-ROW", ref), otherRef},
+		{"fetched order is another order", ansOrder("RA-ROW", ref), otherID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, _ := ansServer(t, http.StatusServiceUnavailable, `{"httpCode":503,"i18nKey":"503.501"}`, []map[string]any{tc.row}, tc.fetched)
+			c := newCoreClient(t, ts, quickRetries(1))
+			_, err := c.Orders.Create(context.Background(), ordRequest(ref))
+			require.ErrorIs(t, err, tango.ErrOutcomeUnknown)
+		})
+	}
+}
+
+// TestCreateReplayComparesWhereTheRewardGoes: a replay of a key whose order went
+// to another address or by another delivery method is a mismatch, since the
+// reward stays where the first order sent it.
+func TestCreateReplayComparesWhereTheRewardGoes(t *testing.T) {
+	checkLeaks(t)
+	tests := []struct {
+		name   string
+		mutate func(*tango.CreateOrderRequest)
+		fields []string
+	}{
+		{"new email", func(r *tango.CreateOrderRequest) { r.Recipient.Email = "someone.else@example.com" }, []string{"recipient"}},
+		{"email case only", func(r *tango.CreateOrderRequest) { r.Recipient.Email = strings.ToUpper(ordRecipientEmail) }, nil},
+		{"no delivery", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryNone }, []string{"deliveryMethod"}},
+		{"by phone", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod, r.Recipient.MobileNumber = tango.DeliveryPhone, ordRecipientPhone
+		}, []string{"deliveryMethod"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := ordFake(t)
+			c := ordClient(t, srv, nil)
+			_, err := c.Orders.Create(context.Background(), ordRequest("where-ref-0001"))
+			require.NoError(t, err)
+			again := ordRequest("where-ref-0001")
+			tc.mutate(again)
+			o, err := c.Orders.Create(context.Background(), again)
+			if tc.fields == nil {
+				require.NoError(t, err)
+				assert.True(t, o.Replayed)
+				return
+			}
+			var mm *tango.IdempotencyMismatchError
+			require.ErrorAs(t, err, &mm)
+			assert.Equal(t, tc.fields, mm.Fields)
+			assert.NotContains(t, err.Error(), "someone.else@example.com")
+			assert.NotContains(t, err.Error(), ordRecipientEmail)
+			assert.Equal(t, 1, srv.OrdersCreated())
+		})
+	}
+}
+
+// TestCreateSettlingLookupIsNotStarvedByTheBudget: once the retry budget is
+// empty, the create stops retrying, but the lookup that settles it still
+// retries a failed attempt: otherwise an order that was placed stays unknown.
+func TestCreateSettlingLookupIsNotStarvedByTheBudget(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil, tango.WithRetryPolicy(tango.RetryPolicy{BudgetCapacity: 10}))
+	srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tangotest.StatusAfterCommit(http.StatusServiceUnavailable)})
+	// Drain the budget: two retries of 5 tokens each.
+	_, err := c.Orders.Create(context.Background(), ordRequest("drain-ref-0001"))
+	require.NoError(t, err)
+
+	srv.Inject(tangotest.Fault{Method: http.MethodGet, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(http.StatusServiceUnavailable)})
+	o, err := c.Orders.Create(context.Background(), ordRequest("starved-ref-001"))
+	require.NoError(t, err, "the lookup retried past its failed first attempt")
+	assert.True(t, o.Recovered)
+	assert.Equal(t, 1, srv.OrderCount(tangotest.DemoAccount, "starved-ref-001"))
+
+	// The budget still stops the create's own retries.
+	var posts int
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodPost && r.Path == tangotest.PathOrders {
+			posts++
+		}
+	}
+	assert.Equal(t, 3+1, posts, "three attempts drained the budget; the second create had one")
+}
