@@ -69,8 +69,14 @@ func WithRootCAs(pool *x509.CertPool) Option {
 // made to trust only the pinned roots. A transport that skips verification, has its
 // own TLS dialer, or is any other RoundTripper is refused, since the SDK could not
 // verify the server before sending credentials; wrap the SDK's transport with
-// WithTransportMiddleware instead. hc's Timeout, if set, still applies per attempt;
-// its redirect policy and cookie jar are not used: the SDK never follows redirects.
+// WithTransportMiddleware instead. From the transport the clone keeps dialing,
+// pooling and proxy settings; it drops TLSNextProto (protocol upgrades such as
+// x/net/http2.ConfigureTransports installs, which would hand connections to a
+// pool the pin does not control) and uses net/http's own HTTP/2. The Proxy
+// function still chooses the proxy, but is handed a bare request naming only the
+// method, scheme and host: never headers, body, path or query. hc's Timeout, if
+// set, still applies per attempt; its redirect policy and cookie jar are not
+// used: the SDK never follows redirects.
 //
 // The transport's connection pool settings are used as they are. Without
 // WithHTTPClient the SDK keeps up to 256 idle connections per host; net/http's

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"sync"
 	"time"
@@ -98,6 +99,13 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (*http.Transp
 			return nil, errors.New("tango: WithHTTPClient: the transport has its own TLS dialer (DialTLSContext or DialTLS), which would bypass the pinned roots; use DialContext for custom dialing")
 		}
 		t = b.Clone()
+		// A caller's protocol upgrades (x/net/http2's ConfigureTransports fills
+		// TLSNextProto) hand connections to a transport with its own pool, which
+		// may hold connections the caller's unpinned transport made: dropped, so
+		// that net/http's own HTTP/2 serves the pinned clone. The caller's proxy
+		// choice is kept but sees only where a request goes, never the request.
+		t.TLSNextProto = nil
+		t.Proxy = proxyForDestination(t.Proxy)
 	default:
 		return nil, fmt.Errorf("tango: WithHTTPClient: the transport is a %T, not an *http.Transport, so the SDK cannot pin its TLS roots; pass an *http.Transport, and wrap the SDK's pinned transport with WithTransportMiddleware for tracing or metrics", base)
 	}
@@ -120,6 +128,28 @@ func pinnedTransport(base http.RoundTripper, roots *x509.CertPool) (*http.Transp
 	t.TLSClientConfig = cfg
 	t.ForceAttemptHTTP2 = true
 	return t, nil
+}
+
+// proxyForDestination wraps a caller's Proxy function so that it is handed a
+// bare request naming only the method, scheme and host: never the headers (the
+// credentials), the body (a token request's client secret) or the path and query
+// (recipient filters). nil stays nil (no proxy).
+func proxyForDestination(proxy func(*http.Request) (*url.URL, error)) func(*http.Request) (*url.URL, error) {
+	if proxy == nil {
+		return nil
+	}
+	return func(req *http.Request) (*url.URL, error) {
+		bare := &http.Request{
+			Method:     req.Method,
+			URL:        &url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: "/"},
+			Host:       req.URL.Host,
+			Proto:      "HTTP/1.1",
+			ProtoMajor: 1,
+			ProtoMinor: 1,
+			Header:     http.Header{},
+		}
+		return proxy(bare.WithContext(req.Context()))
+	}
 }
 
 // isCertificateError reports whether err is a failure to verify the server's
