@@ -59,6 +59,8 @@ type Client struct {
 	LowBalanceAlerts *LowBalanceAlertsService
 	// Reference reads reference data (countries, exchange rates, ...).
 	Reference *ReferenceService
+	// AsyncOrders places and reads async (bulk) orders.
+	AsyncOrders *AsyncOrdersService
 }
 
 // ordersService returns the client's own OrdersService.

@@ -266,3 +266,20 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 
 // Is makes an OutcomeUnknownError match ErrOutcomeUnknown.
 func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// AsyncOrderMismatchError says that Tango answered an async order with one it
+// already had for the same externalRefID, and that order does not match the
+// request: it holds a different number of line items. Usually the caller reused
+// an externalRefID for another batch by mistake.
+type AsyncOrderMismatchError struct {
+	// ExternalRefID is the key both share.
+	ExternalRefID string
+	// RequestLineItems and ExistingLineItems are the two line item counts.
+	RequestLineItems, ExistingLineItems int
+}
+
+// Error names the key and the counts.
+func (e *AsyncOrderMismatchError) Error() string {
+	return fmt.Sprintf("tango: externalRefID %q already belongs to an async order of %d line item(s); the request has %d",
+		e.ExternalRefID, e.ExistingLineItems, e.RequestLineItems)
+}

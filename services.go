@@ -43,6 +43,7 @@ type services struct {
 	templates        TemplatesService
 	lowBalanceAlerts LowBalanceAlertsService
 	reference        ReferenceService
+	asyncOrders      AsyncOrdersService
 }
 
 // initServices points the client's service fields at the client.
@@ -57,6 +58,7 @@ func (c *Client) initServices() {
 		templates:        TemplatesService{c},
 		lowBalanceAlerts: LowBalanceAlertsService{c},
 		reference:        ReferenceService{c},
+		asyncOrders:      AsyncOrdersService{c},
 	}
 	c.Orders = &c.svc.orders
 	c.Customers = &c.svc.customers
@@ -67,4 +69,5 @@ func (c *Client) initServices() {
 	c.Templates = &c.svc.templates
 	c.LowBalanceAlerts = &c.svc.lowBalanceAlerts
 	c.Reference = &c.svc.reference
+	c.AsyncOrders = &c.svc.asyncOrders
 }

@@ -38,6 +38,7 @@ const (
 	maxPhysicalNameLength  = 25   // recipient names on physical (ADDRESS) orders
 	maxCampaignLength      = 1024 // current reference; older docs said less
 	maxNotesLength         = 1024 // current reference; 2020 docs said 150
+	maxAsyncNoteLength     = 150  // async order update notes and line item notes
 	maxEmailLength         = 254  // RFC 5321 path limit
 	maxEmailLocalLength    = 64   // RFC 5321 local-part limit
 	maxRequestIntDigits    = 6    // 422.105

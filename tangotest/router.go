@@ -26,6 +26,7 @@ func (s *Server) apiRoutes() []route {
 	rs = append(rs, s.fundingRoutes()...)
 	rs = append(rs, s.lineItemRoutes()...)
 	rs = append(rs, s.templateRoutes()...)
+	rs = append(rs, s.asyncOrderRoutes()...)
 	return rs
 }
 

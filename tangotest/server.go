@@ -81,6 +81,7 @@ type Server struct {
 	faults       []*injected
 	requests     []Request
 	counts       map[string]int
+	async        asyncStore // asyncorders.go
 }
 
 // NewServer starts a fake on 127.0.0.1 with a random port. Like httptest.NewServer it

@@ -1,0 +1,133 @@
+package tango
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Validate checks an async order request before anything is sent: the account
+// identifiers, at least one line item, and each line item by the rules of a
+// single order (utid, amount, delivery method and the recipient fields it needs,
+// templates, characters Tango refuses) plus its own: a line item id, at most 100
+// characters, and a positive quantity. It returns nil or a *ValidationError whose
+// paths name the line item ("lineItems[3].recipient.email"). A repeated line item
+// id is not an error here: Tango reports it (DuplicateLineItemRefIDs).
+func (r *CreateAsyncOrderRequest) Validate() error {
+	var v validator
+	if r == nil {
+		v.add("body", keyRequired, "the request is nil")
+		return v.err()
+	}
+	if v.text("externalRefID", r.ExternalRefID, singleLine) {
+		v.maxLength("externalRefID", r.ExternalRefID, maxExternalRefIDLength, keyExternalRefIDLength)
+	}
+	v.identifier("customerIdentifier", r.CustomerIdentifier)
+	v.identifier("accountIdentifier", r.AccountIdentifier)
+	validateSender(&v, "sender", r.Sender)
+	v.boundedText("campaign", r.Campaign, singleLine, maxCampaignLength)
+	v.boundedText("notes", r.Notes, multiLine, maxNotesLength)
+	v.text("purchaseOrderNumber", r.PurchaseOrderNumber, singleLine)
+	if len(r.LineItems) == 0 {
+		v.add("lineItems", keyRequired, "an async order needs at least one line item")
+	}
+	for i := range r.LineItems {
+		r.LineItems[i].validate(&v, "lineItems["+strconv.Itoa(i)+"]", r)
+	}
+	return v.err()
+}
+
+// validate checks one line item, recording problems under prefix.
+func (li *AsyncLineItemRequest) validate(v *validator, prefix string, parent *CreateAsyncOrderRequest) {
+	if v.required(prefix+".externalRefLineItemID", li.ExternalRefLineItemID) {
+		if v.text(prefix+".externalRefLineItemID", li.ExternalRefLineItemID, singleLine) {
+			v.maxLength(prefix+".externalRefLineItemID", li.ExternalRefLineItemID, maxExternalRefIDLength, keyExternalRefIDLength)
+		}
+	}
+	if li.Quantity < 0 {
+		v.add(prefix+".quantity", keyNotNegative, "must be 1 or more (0 means 1)")
+	}
+	v.boundedText(prefix+".lineItemNote", li.LineItemNote, multiLine, maxAsyncNoteLength)
+	v.text(prefix+".deliveryDate", li.DeliveryDate, singleLine)
+	v.text(prefix+".shippingMethod", li.ShippingMethod, singleLine)
+	// The reward fields follow the rules of a single order.
+	single := CreateOrderRequest{
+		CustomerIdentifier: parent.CustomerIdentifier, AccountIdentifier: parent.AccountIdentifier,
+		UTID: li.UTID, Amount: li.Amount, DeliveryMethod: li.resolvedDeliveryMethod(), Recipient: li.Recipient,
+		EmailSubject: li.EmailSubject, Message: li.Message, ETID: li.ETID, PTID: li.PTID, ExpirationDate: li.ExpirationDate,
+	}
+	for _, f := range validationFields(single.Validate()) {
+		if f.Path == "customerIdentifier" || f.Path == "accountIdentifier" {
+			continue // checked once, on the order
+		}
+		f.Path = prefix + "." + strings.TrimPrefix(f.Path, ".")
+		v.fields = append(v.fields, f)
+	}
+}
+
+// validationFields returns the fields of a *ValidationError, nil for nil.
+func validationFields(err error) []FieldError {
+	if ve, ok := err.(*ValidationError); ok {
+		return ve.Fields
+	}
+	return nil
+}
+
+// validateSender checks a sender's names and email address.
+func validateSender(v *validator, path string, s *Sender) {
+	if s == nil {
+		return
+	}
+	v.boundedText(path+".firstName", s.FirstName, singleLine, maxNameLength)
+	v.boundedText(path+".lastName", s.LastName, singleLine, maxNameLength)
+	v.email(path+".email", s.Email)
+}
+
+// asyncOrderWire is the POST /asyncOrders body.
+type asyncOrderWire struct {
+	ExternalRefID       string              `json:"externalRefID"`
+	CustomerIdentifier  string              `json:"customerIdentifier"`
+	AccountIdentifier   string              `json:"accountIdentifier"`
+	Sender              *senderWire         `json:"sender,omitempty"`
+	Campaign            string              `json:"campaign,omitempty"`
+	PurchaseOrderNumber string              `json:"purchaseOrderNumber,omitempty"`
+	Notes               string              `json:"notes,omitempty"`
+	LineItems           []asyncLineItemWire `json:"lineItems"`
+}
+
+// asyncLineItemWire is one line item on the wire.
+type asyncLineItemWire struct {
+	ExternalRefLineItemID string         `json:"externalRefLineItemID"`
+	Quantity              int            `json:"quantity"`
+	UTID                  string         `json:"utid"`
+	Amount                Amount         `json:"amount"`
+	DeliveryMethod        DeliveryMethod `json:"deliveryMethod"`
+	Recipient             *recipientWire `json:"recipient,omitempty"`
+	DeliveryDate          string         `json:"deliveryDate,omitempty"`
+	ETID                  string         `json:"etid,omitempty"`
+	PTID                  string         `json:"ptid,omitempty"`
+	ExpirationDate        string         `json:"expirationDate,omitempty"`
+	EmailSubject          string         `json:"emailSubject,omitempty"`
+	Message               string         `json:"message,omitempty"`
+	LineItemNote          string         `json:"lineItemNote,omitempty"`
+	ShippingMethod        string         `json:"shippingMethod,omitempty"`
+}
+
+// wire returns the request's wire body (the caller's struct is not changed).
+func (r *CreateAsyncOrderRequest) wire() *asyncOrderWire {
+	w := &asyncOrderWire{
+		ExternalRefID: r.ExternalRefID, CustomerIdentifier: r.CustomerIdentifier, AccountIdentifier: r.AccountIdentifier,
+		Sender: r.Sender.wire(), Campaign: r.Campaign, PurchaseOrderNumber: r.PurchaseOrderNumber, Notes: r.Notes,
+		LineItems: make([]asyncLineItemWire, len(r.LineItems)),
+	}
+	for i := range r.LineItems {
+		li := &r.LineItems[i]
+		w.LineItems[i] = asyncLineItemWire{
+			ExternalRefLineItemID: li.ExternalRefLineItemID, Quantity: max(li.Quantity, 1), UTID: li.UTID,
+			Amount: li.Amount.trimScale(maxRequestDecimals), DeliveryMethod: li.resolvedDeliveryMethod(),
+			Recipient: li.Recipient.wire(), DeliveryDate: li.DeliveryDate, ETID: li.ETID, PTID: li.PTID,
+			ExpirationDate: li.ExpirationDate, EmailSubject: li.EmailSubject, Message: li.Message,
+			LineItemNote: li.LineItemNote, ShippingMethod: li.ShippingMethod,
+		}
+	}
+	return w
+}
