@@ -66,13 +66,31 @@ type Client struct {
 // ordersService returns the client's own OrdersService.
 func (c *Client) ordersService() *OrdersService { return &c.svc.orders }
 
-// AccountGuard vets every call that names a customer or account before it is sent.
-// Platforms that act for many customers use it to make sure a request on behalf of
-// one customer can never touch another's account ("prevent ACC1 from ordering on
-// ACC2", Tango's guide). Returning an error stops the call; nothing is sent.
+// AccountGuard vets the customer and account a call touches. Platforms that act
+// for many customers use it to make sure a request on behalf of one customer can
+// never touch another's account ("prevent ACC1 from ordering on ACC2", Tango's
+// guide). Returning an error stops the call.
+//
+// What it covers, precisely:
+//   - every typed call whose request names a customer or account (orders,
+//     funding, transfers, accounts, alerts, lists filtered by account): asked
+//     before anything is sent;
+//   - calls addressed by an order, line item or card id: Orders.Resend and every
+//     line item action (Update, Cancel, Freeze, Unfreeze, Reissue, Resend,
+//     EmbeddedURL) fetch the order or line item first and ask about its owner
+//     before the action is sent; Orders.Get (and so Orders.Wait), LineItems.Get
+//     and GetCreditCard ask about the owner Tango's answer names before
+//     returning it (the read has happened, but nothing reaches the caller). An
+//     answer naming no customer or account is refused;
+//   - Client.Do: the identifiers in its path, query and JSON body (see Do).
+//
+// Not covered: lists without a customer or account filter (Orders.List and All,
+// LineItems.List and All, AccountsService.List, ListCreditCards and the like
+// return every account's rows the platform may see), GetDeposit (Tango's answer
+// names no account), and Do calls that name no identifier.
 type AccountGuard func(ctx context.Context, customerIdentifier, accountIdentifier string) error
 
-// WithAccountGuard installs guard on every call that names a customer or account.
+// WithAccountGuard installs guard on the calls AccountGuard lists.
 func WithAccountGuard(guard AccountGuard) Option {
 	return func(c *config) error {
 		if guard == nil {
@@ -243,6 +261,13 @@ type Response struct {
 // The SDK's own models (CreateOrderRequest, Recipient, Secret, ...) encode their
 // secrets and contact data as "[REDACTED]"; a body that would carry such a value is
 // refused, so build the body from your own types or a map.
+//
+// The account guard (WithAccountGuard) is asked about every customer and account
+// the call names: in the path (.../customers/{c}/accounts/{a}), in the query and
+// in the JSON body's customerIdentifier and accountIdentifier members (of the
+// body object, or of each object of a body array). A call that names none, such
+// as one addressed by an order id, is not vetted: with a guard installed, use
+// the typed methods for those.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) (*Response, error) {
 	mode := retryUnsafe
 	if method == http.MethodGet || method == http.MethodHead {
@@ -257,6 +282,13 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	if bytes.Contains(req.body, []byte(redacted)) {
 		return nil, fmt.Errorf("tango: Do: the body holds %s values: the SDK's models never encode secrets or contact data to JSON; send a map or your own struct with the real values", redacted)
+	}
+	if c.accountGuard != nil {
+		for _, p := range doOwners(path, query, req.body) {
+			if err := c.vetOwner(ctx, method, path, p[0], p[1]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return c.send(ctx, req, out)
 }

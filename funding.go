@@ -377,7 +377,14 @@ func (s *FundingService) GetCreditCard(ctx context.Context, token string) (*Cred
 	if err != nil {
 		return nil, err
 	}
-	return sendDecoded[CreditCard](ctx, s.c, r)
+	cc, err := sendDecoded[CreditCard](ctx, s.c, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.vetOwner(ctx, r.method, r.path, cc.CustomerIdentifier, cc.AccountIdentifier); err != nil {
+		return nil, err
+	}
+	return cc, nil
 }
 
 // UnregisterCreditCardRequest is the body of POST /creditCardUnregisters.

@@ -415,7 +415,14 @@ func (s *LineItemsService) Get(ctx context.Context, referenceLineItemID string) 
 	if err != nil {
 		return nil, err
 	}
-	return sendDecoded[LineItem](ctx, s.c, r)
+	li, err := sendDecoded[LineItem](ctx, s.c, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.c.vetOwner(ctx, r.method, r.path, li.CustomerIdentifier, li.AccountIdentifier); err != nil {
+		return nil, err
+	}
+	return li, nil
 }
 
 // List fetches one keyset page of line items (GET /lineItems). params may be

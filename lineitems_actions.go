@@ -340,6 +340,9 @@ func (s *LineItemsService) Update(ctx context.Context, referenceLineItemID strin
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
+		return nil, err
+	}
 	return s.accepted(ctx, http.MethodPatch, lineItemPath(referenceLineItemID, ""), req)
 }
 
@@ -371,6 +374,9 @@ func (s *LineItemsService) action(ctx context.Context, id, name string, req *Lin
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.vetLineItemFirst(ctx, id); err != nil {
+		return nil, err
+	}
 	return s.accepted(ctx, http.MethodPost, lineItemPath(id, name), req)
 }
 
@@ -398,6 +404,9 @@ func (s *LineItemsService) Reissue(ctx context.Context, referenceLineItemID stri
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
+		return nil, err
+	}
 	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "reissue"), nil, req.wire(), retryUnsafe)
 	if err != nil {
 		return nil, err
@@ -421,6 +430,9 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
+		return nil, err
+	}
 	var body any = struct{}{}
 	if req != nil {
 		body = (*lineItemResendWire)(req)
@@ -437,6 +449,9 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 // reward itself, so it comes back as a Secret: show it to the recipient only.
 func (s *LineItemsService) EmbeddedURL(ctx context.Context, referenceLineItemID string) (Secret, error) {
 	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
+		return Secret{}, err
+	}
+	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
 		return Secret{}, err
 	}
 	r, err := newRequest(http.MethodGet, lineItemPath(referenceLineItemID, "embeddedUrl"), nil, nil, retryRead)

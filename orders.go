@@ -339,6 +339,9 @@ func (s *OrdersService) Get(ctx context.Context, referenceOrderID string) (*Orde
 	if err != nil {
 		return nil, err
 	}
+	if err := s.c.vetOwner(ctx, r.method, r.path, order.CustomerIdentifier, order.AccountIdentifier); err != nil {
+		return nil, err
+	}
 	order.RequestID = resp.RequestID
 	return &order, nil
 }
@@ -407,6 +410,9 @@ func (s *OrdersService) Resend(ctx context.Context, referenceOrderID string, req
 		}
 	}
 	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := s.vetOrderFirst(ctx, referenceOrderID); err != nil {
 		return nil, err
 	}
 	var body any = struct{}{}

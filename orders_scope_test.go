@@ -273,7 +273,7 @@ func TestAccountGuardVetsTheLookup(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, o.Recovered)
 	want := [2]string{tangotest.DemoCustomer, tangotest.DemoAccount}
-	assert.Equal(t, [][2]string{want, want}, g.seen(), "the order, then its lookup")
+	assert.Equal(t, [][2]string{want, want, want}, g.seen(), "the order, its lookup, then the owner of the order the lookup fetched")
 }
 
 func TestAccountGuardConcurrentCallers(t *testing.T) {
