@@ -311,7 +311,7 @@ func (a *oauth2Authenticator) tokenError(err error, c Credentials) error {
 		te.quota = isQuotaAnswer(te.StatusCode, re.ErrorCode, re.ErrorDescription+" "+string(re.Body))
 	case errors.As(err, &ue):
 		// No answer: a transport failure. Its text names the token URL only.
-		te.Err = err
+		te.Err = markUntrusted(err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		te.Err = err
 	default:

@@ -35,8 +35,12 @@ var (
 	// ErrRetryBudgetExhausted is wrapped into the error of a call that was not retried
 	// because the client-wide retry budget ran dry (see RetryPolicy).
 	ErrRetryBudgetExhausted = errors.New("tango: retry budget exhausted; not retrying")
-	// ErrUntrustedServer is wrapped into the error of a call whose server certificate
-	// chain does not end in a trusted root. Such calls are never retried.
+	// ErrUntrustedServer is wrapped into the error of a call (API call or token
+	// fetch) whose server certificate failed verification: its chain does not end
+	// in a trusted root, it does not name the host, or it is expired or otherwise
+	// invalid; also when a transport middleware took a request past the pinned
+	// transport. The x509 or tls error stays reachable with errors.As. Such
+	// calls are never retried.
 	ErrUntrustedServer = errors.New("tango: server certificate not trusted")
 	// ErrOutcomeUnknown matches an *OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("tango: outcome unknown")

@@ -277,5 +277,5 @@ func scrubTransportError(r *request, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("tango: %s %s: %w", r.method, r.path, err)
+	return fmt.Errorf("tango: %s %s: %w", r.method, r.path, markUntrusted(err))
 }

@@ -152,6 +152,16 @@ func proxyForDestination(proxy func(*http.Request) (*url.URL, error)) func(*http
 	}
 }
 
+// markUntrusted wraps ErrUntrustedServer into a failure to verify the server's
+// certificate, keeping the x509 or tls error reachable with errors.As; other
+// errors are returned as they are.
+func markUntrusted(err error) error {
+	if err == nil || errors.Is(err, ErrUntrustedServer) || !isCertificateError(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUntrustedServer, err)
+}
+
 // isCertificateError reports whether err is a failure to verify the server's
 // certificate. Such an error never gets better on retry.
 func isCertificateError(err error) bool {

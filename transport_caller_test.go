@@ -120,3 +120,29 @@ func TestCallerLowerTLSMinimumIsRaised(t *testing.T) {
 	assert.Contains(t, strings.ToLower(err.Error()), "version")
 	assert.Zero(t, ts.hits.Load(), "no request reached the TLS 1.1 server")
 }
+
+// TestUntrustedChainMatchesErrUntrustedServer: a real unknown-authority failure,
+// for an API call and for a token fetch, matches ErrUntrustedServer and keeps
+// the x509 error reachable.
+func TestUntrustedChainMatchesErrUntrustedServer(t *testing.T) {
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	t.Run("api call", func(t *testing.T) {
+		c := pinnedClient(t, srv)
+		_, err := getPing(t.Context(), c)
+		require.ErrorIs(t, err, tango.ErrUntrustedServer)
+		var verr *tls.CertificateVerificationError
+		assert.ErrorAs(t, err, &verr)
+	})
+	t.Run("token fetch", func(t *testing.T) {
+		env := srv.env()
+		env.TokenURL = srv.URL + "/oauth/token"
+		c, err := tango.NewClient(env, tango.OAuth2("client-1", "client-secret-PLANTED"), quickRetries(1))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		_, err = getPing(t.Context(), c)
+		require.ErrorIs(t, err, tango.ErrUntrustedServer)
+		assert.NotContains(t, err.Error(), "client-secret-PLANTED")
+	})
+}
