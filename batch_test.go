@@ -1,0 +1,277 @@
+package tango_test
+
+// Tests of the batch sender against tangotest: exactly one order per row under
+// faults, in input order; an interrupted run finished by a second one; unknown
+// outcomes settled at the end; the dry run's checks and pricing.
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/tangotest"
+)
+
+// batchRows yields n rows of 1.00 on the demo account, keys row-1..row-n.
+func batchRows(n int) iter.Seq[tango.BatchOrder] {
+	return func(yield func(tango.BatchOrder) bool) {
+		for i := 1; i <= n; i++ {
+			req := ordRequest("")
+			if !yield(tango.BatchOrder{Key: fmt.Sprintf("row-%d", i), Request: req}) {
+				return
+			}
+		}
+	}
+}
+
+// batchFaults injects resets after commit, 503s and 429s on POST /orders.
+func batchFaults(srv *tangotest.Server) {
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Probability: 0.05, Action: tangotest.ConnectionResetAfterCommit()})
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Probability: 0.05, Action: tangotest.StatusAfterCommit(503)})
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Probability: 0.05, Action: tangotest.Status(503)})
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Probability: 0.05, Action: tangotest.Status(429)})
+}
+
+func TestBatchThousandRowsWithFaultsExactlyOnce(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t, tangotest.WithSeed(7))
+	batchFaults(srv)
+	c := ordClient(t, srv, nil)
+	var last tango.BatchProgress
+	var calls atomic.Int64
+	b2, err := c.Orders.Batch(tango.BatchOptions{Namespace: "spring", Concurrency: 8, Progress: func(p tango.BatchProgress) {
+		calls.Add(1)
+		last = p
+	}})
+	require.NoError(t, err)
+
+	const n = 1000
+	want := 0
+	for i, r := range b2.Send(context.Background(), batchRows(n)) {
+		require.Equal(t, want, i, "results come in input order")
+		require.Equal(t, i, r.Index)
+		require.Equal(t, fmt.Sprintf("row-%d", i+1), r.Key)
+		require.True(t, r.Outcome == tango.BatchPlaced || r.Outcome == tango.BatchReplayed, "row %d: %s %v", i, r.Outcome, r.Err)
+		require.Equal(t, tango.ExternalRefIDFor("spring", r.Key), r.ExternalRefID)
+		require.Equal(t, r.ExternalRefID, r.Order.ExternalRefID)
+		want++
+	}
+	assert.Equal(t, n, want)
+	assert.Equal(t, n, srv.OrdersCreated(), "exactly one order per row")
+	assert.Equal(t, "0.00", srv.Balance(tangotest.DemoAccount), "1,000 × 1.00 charged once each")
+	assert.Equal(t, n, last.Done())
+	assert.Equal(t, n, last.Sent)
+	assert.Equal(t, n, last.Placed+last.Replayed)
+	assert.Greater(t, last.Replayed, 0, "the resets after commit were answered by replays")
+	assert.GreaterOrEqual(t, calls.Load(), int64(2*n))
+}
+
+func TestBatchInterruptedThenRerunPlacesEachRowOnce(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t, tangotest.WithSeed(11))
+	batchFaults(srv)
+	c := ordClient(t, srv, nil)
+	const n = 1000
+
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "summer", Concurrency: 8, Progress: func(p tango.BatchProgress) {
+		if p.Done() >= 300 {
+			cancel()
+		}
+	}})
+	require.NoError(t, err)
+	first := map[string]tango.BatchOutcome{}
+	for _, r := range b.Send(ctx, batchRows(n)) {
+		first[r.Key] = r.Outcome
+	}
+	cancel()
+	assert.GreaterOrEqual(t, len(first), 300)
+	assert.Less(t, len(first), n, "the run stopped early")
+	placedFirst := srv.OrdersCreated()
+	assert.GreaterOrEqual(t, placedFirst, 300)
+
+	b2, err := c.Orders.Batch(tango.BatchOptions{Namespace: "summer", Concurrency: 8})
+	require.NoError(t, err)
+	replayed, seen := 0, 0
+	for i, r := range b2.Send(context.Background(), batchRows(n)) {
+		require.Equal(t, seen, i)
+		seen++
+		require.True(t, r.Outcome.Settled(), "row %d: %v", i, r.Err)
+		if first[r.Key] == tango.BatchPlaced {
+			assert.Equal(t, tango.BatchReplayed, r.Outcome, "row %s was placed by the first run", r.Key)
+		}
+		if r.Outcome == tango.BatchReplayed {
+			replayed++
+		}
+	}
+	assert.Equal(t, n, seen)
+	assert.Equal(t, n, srv.OrdersCreated(), "exactly 1,000 orders over both runs")
+	assert.GreaterOrEqual(t, replayed, placedFirst)
+}
+
+func TestBatchSettlesUnknownOutcomesAtTheEnd(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1, DisableBudget: true}))
+	// Row 3's answer is lost and so is the lookup that follows: unknown, until
+	// the batch asks again at the end.
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()})
+	srv.Inject(tangotest.Fault{Method: "GET", Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(500)})
+
+	var order []int
+	var lastProgress tango.BatchProgress
+	b2, err := c.Orders.Batch(tango.BatchOptions{Namespace: "autumn", Concurrency: 1, Progress: func(p tango.BatchProgress) { lastProgress = p }})
+	require.NoError(t, err)
+	results := map[int]tango.BatchResult{}
+	for i, r := range b2.Send(context.Background(), batchRows(5)) {
+		order = append(order, i)
+		results[i] = r
+	}
+	assert.Equal(t, []int{1, 2, 3, 4, 0}, order, "the unknown row comes last, settled")
+	assert.Equal(t, tango.BatchReplayed, results[0].Outcome, "%v", results[0].Err)
+	assert.Equal(t, 5, srv.OrdersCreated())
+	assert.Equal(t, 0, lastProgress.Unknown)
+	assert.Equal(t, 5, lastProgress.Done())
+
+	// Without settling, the row stays unknown and says how to settle it.
+	srv2 := ordFake(t)
+	c2 := ordClient(t, srv2, nil, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1, DisableBudget: true}))
+	srv2.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()})
+	srv2.Inject(tangotest.Fault{Method: "GET", Path: tangotest.PathOrders, Times: 1, Action: tangotest.Status(500)})
+	b3, err := c2.Orders.Batch(tango.BatchOptions{Namespace: "autumn", Concurrency: 1, NoSettle: true})
+	require.NoError(t, err)
+	for i, r := range b3.Send(context.Background(), batchRows(2)) {
+		if i == 0 {
+			assert.Equal(t, tango.BatchUnknown, r.Outcome)
+			assert.ErrorIs(t, r.Err, tango.ErrOutcomeUnknown)
+			assert.Contains(t, r.Err.Error(), r.ExternalRefID)
+		}
+	}
+}
+
+func TestBatchBadRowsDoNotStopTheOthers(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	rows := func(yield func(tango.BatchOrder) bool) {
+		for i := 1; i <= 6; i++ {
+			req := ordRequest("")
+			switch i {
+			case 2:
+				req.UTID = "bad"
+			case 4:
+				req.UTID = tangotest.UTIDInactive
+			case 5:
+				req = nil
+			}
+			if !yield(tango.BatchOrder{Key: fmt.Sprintf("r%d", i), Request: req}) {
+				return
+			}
+		}
+	}
+	b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "bad-rows", Concurrency: 3})
+	require.NoError(t, err)
+	got := map[string]tango.BatchOutcome{}
+	for _, r := range b.Send(context.Background(), rows) {
+		got[r.Key] = r.Outcome
+	}
+	assert.Equal(t, map[string]tango.BatchOutcome{
+		"r1": tango.BatchPlaced, "r2": tango.BatchRefused, "r3": tango.BatchPlaced,
+		"r4": tango.BatchRefused, "r5": tango.BatchRefused, "r6": tango.BatchPlaced,
+	}, got)
+	assert.Equal(t, 3, srv.OrdersCreated())
+}
+
+func TestBatchBreakStopsCleanly(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "brk", Concurrency: 4})
+	require.NoError(t, err)
+	seen := 0
+	for range b.Send(context.Background(), batchRows(100)) {
+		seen++
+		if seen == 5 {
+			break
+		}
+	}
+	assert.Equal(t, 5, seen)
+	assert.Less(t, srv.OrdersCreated(), 100, "no new rows were started after the break")
+}
+
+func TestBatchOptionsAreChecked(t *testing.T) {
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	for _, o := range []tango.BatchOptions{{}, {Namespace: "x", Concurrency: -1}, {Namespace: "x", GracePeriod: -1}} {
+		_, err := c.Orders.Batch(o)
+		assert.Error(t, err, "%+v", o)
+	}
+}
+
+func TestBatchDryRun(t *testing.T) {
+	checkLeaks(t)
+	srv := ordFake(t)
+	c := ordClient(t, srv, nil)
+	mk := func(key, utid, amount string) tango.BatchOrder {
+		r := ordRequest("")
+		r.UTID, r.Amount = utid, tango.MustParseAmount(amount)
+		return tango.BatchOrder{Key: key, Request: r}
+	}
+	list := []tango.BatchOrder{
+		mk("ok-1", tangotest.UTIDRewardLink, "10.00"),
+		mk("unknown-item", "U999999", "10.00"),
+		mk("inactive", tangotest.UTIDInactive, "10.00"),
+		mk("too-much", tangotest.UTIDRewardLink, "2500.00"),
+		mk("fixed-wrong", tangotest.UTIDFixedValue, "12.00"),
+		mk("fixed-ok", tangotest.UTIDFixedValue, "10.00"),
+		mk("euro", tangotest.UTIDEuro, "10.00"),
+		mk("ok-1", tangotest.UTIDRewardLink, "1.00"),
+		{Key: "", Request: ordRequest("")},
+	}
+	rows := func(yield func(tango.BatchOrder) bool) {
+		for _, r := range list {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+	b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "dry"})
+	require.NoError(t, err)
+	est, err := b.DryRun(context.Background(), rows)
+	require.NoError(t, err)
+	assert.Equal(t, 9, est.Rows)
+	assert.Equal(t, 3, est.Valid)
+	var bad []string
+	for _, p := range est.Problems {
+		bad = append(bad, fmt.Sprintf("%d:%s", p.Index, p.Key))
+	}
+	assert.Equal(t, []string{"1:unknown-item", "2:inactive", "3:too-much", "4:fixed-wrong", "7:ok-1", "8:"}, bad)
+	require.Len(t, est.Accounts, 1)
+	assert.Equal(t, "USD", est.Accounts[0].Currency)
+	assert.Equal(t, "31.00", est.Accounts[0].Total.String(), "10 + 10 + 10 EUR at 1.1")
+	assert.True(t, est.Sufficient())
+	assert.Equal(t, 0, srv.OrdersCreated(), "a dry run sends no order")
+
+	// On the 25.00 account the batch is refused before anything is sent.
+	for i := range list {
+		list[i].Request.AccountIdentifier = tangotest.SecondAccount
+	}
+	_, _, err = b.Run(context.Background(), rows)
+	require.ErrorIs(t, err, tango.ErrInsufficientFunds)
+	assert.Equal(t, 0, srv.OrdersCreated())
+	bOver, err := c.Orders.Batch(tango.BatchOptions{Namespace: "dry", IgnoreBalance: true})
+	require.NoError(t, err)
+	_, seq, err := bOver.Run(context.Background(), rows)
+	require.NoError(t, err)
+	n := 0
+	for range seq {
+		n++
+	}
+	assert.Equal(t, 9, n)
+}
