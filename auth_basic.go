@@ -117,7 +117,7 @@ func (a *basicAuthenticator) apply(ctx context.Context, req *http.Request) (any,
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", basicHeader(snap.creds))
+	req.Header.Set("Authorization", snap.basicHeader())
 	return basicUsed{snap}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,6 +38,9 @@ type Client struct {
 	userAgent      string
 	maxBody        int64
 	headers        http.Header
+	header         http.Header // what every attempt without a body sends, credentials aside
+	bodyHeader     http.Header // the same with Content-Type, for attempts with a JSON body
+	shareHeader    bool        // no middleware: attempts may send header and bodyHeader themselves
 	accountGuard   AccountGuard
 	svc            services // what the service fields point to; scopes use these even if a field is reassigned
 	refuse         error    // non-nil: every call fails with it (an invalid AccountScope's client)
@@ -181,6 +185,9 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		userAgent:      ua,
 		maxBody:        cfg.maxBody,
 		headers:        cfg.headers,
+		header:         requestHeader(cfg.headers, ua, false),
+		bodyHeader:     requestHeader(cfg.headers, ua, true),
+		shareHeader:    len(cfg.middleware) == 0,
 		accountGuard:   cfg.accountGuard,
 	}
 	c.initServices()
@@ -189,6 +196,22 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// requestHeader builds the header a client's attempts start from, once: the
+// WithHeader headers, Accept, User-Agent and, for a JSON body, Content-Type.
+// pinGuard adds the credentials to a copy, so the result is never changed.
+func requestHeader(extra http.Header, userAgent string, jsonBody bool) http.Header {
+	h := make(http.Header, len(extra)+3)
+	for k, vs := range extra {
+		h[k] = slices.Clone(vs)
+	}
+	h["Accept"] = []string{"application/json"}
+	h["User-Agent"] = []string{userAgent}
+	if jsonBody {
+		h["Content-Type"] = []string{"application/json"}
+	}
+	return h
 }
 
 // checkEnvURL parses an Environment URL and refuses what could leak credentials:

@@ -124,10 +124,20 @@ type credSnapshot struct {
 
 	fpOnce sync.Once
 	fpVal  string
+
+	basicOnce sync.Once
+	basicVal  Secret // the Basic Authorization header value: as secret as the key
 }
 
 func newSnapshot(c Credentials, version uint64) *credSnapshot {
 	return &credSnapshot{creds: c, version: version}
+}
+
+// basicHeader returns the Basic Authorization value of the snapshot's
+// credentials, encoded once rather than on every request.
+func (s *credSnapshot) basicHeader() string {
+	s.basicOnce.Do(func() { s.basicVal = NewSecret(basicHeader(s.creds)) })
+	return s.basicVal.Reveal()
 }
 
 // fp returns the fingerprint of the snapshot's credentials.

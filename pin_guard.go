@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -30,15 +31,18 @@ type pinGuard struct {
 // context. A middleware may call pinGuard several times (retries, hedging) and
 // from other goroutines; the state accumulates over the calls.
 type attemptState struct {
-	apply func(ctx context.Context, req *http.Request) (any, error)
+	auth authenticator // nil: send without credentials
 
 	wrote atomic.Bool // the pinned transport wrote a request's headers
 
-	mu        sync.Mutex
-	reached   bool
-	used      any   // what the last successful apply returned, for invalidation after a 401
-	authErr   error // the last failed apply
-	responses map[*http.Response]bool
+	mu      sync.Mutex
+	reached bool
+	used    any   // what the last successful apply returned, for invalidation after a 401
+	authErr error // the last failed apply
+	// The answers the pinned transport gave: almost always one, so the first
+	// needs no allocation.
+	first *http.Response
+	more  []*http.Response
 }
 
 // attemptStateKey is the context key of an attempt's state.
@@ -61,8 +65,11 @@ func (st *attemptState) result() (reached bool, used any, authErr error) {
 func (st *attemptState) fromPinnedTransport(resp *http.Response) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.responses[resp]
+	return resp != nil && (resp == st.first || slices.Contains(st.more, resp))
 }
+
+// markWrote records that the pinned transport wrote a request's headers.
+func (st *attemptState) markWrote() { st.wrote.Store(true) }
 
 // RoundTrip checks the destination, authenticates and sends through the pinned
 // transport.
@@ -80,12 +87,16 @@ func (g *pinGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	st.reached = true
 	st.mu.Unlock()
 	// A RoundTripper must not change the caller's request: the credentials go on
-	// a copy, which also carries the trace that tells the pipeline whether
-	// anything was written. The credentials provider runs before the trace is in
-	// place, so its own HTTP calls do not count as sending this request.
-	out := req.Clone(req.Context())
-	if st.apply != nil {
-		used, err := st.apply(req.Context(), out)
+	// a copy with a header of its own, whose context also carries the trace that
+	// tells the pipeline whether anything was written. Nothing else of the
+	// request is changed, so the copy shares the rest. The credentials provider
+	// runs with the request's own context, without the trace, so its own HTTP
+	// calls do not count as sending this request.
+	trace := &httptrace.ClientTrace{WroteHeaders: st.markWrote}
+	out := req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	out.Header = cloneHeader(req.Header)
+	if st.auth != nil {
+		used, err := st.auth.apply(req.Context(), out)
 		st.mu.Lock()
 		if err != nil {
 			st.authErr = err
@@ -98,21 +109,28 @@ func (g *pinGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { st.wrote.Store(true) }}
-	out = out.WithContext(httptrace.WithClientTrace(out.Context(), trace))
 	resp, err := g.next.RoundTrip(out)
 	if resp != nil {
 		// The answer points back at the request the middleware sent, not at the
 		// copy that carries the credentials.
 		resp.Request = req
 		st.mu.Lock()
-		if st.responses == nil {
-			st.responses = map[*http.Response]bool{}
+		if st.first == nil {
+			st.first = resp
+		} else {
+			st.more = append(st.more, resp)
 		}
-		st.responses[resp] = true
 		st.mu.Unlock()
 	}
 	return resp, err
+}
+
+// cloneHeader copies h (a new map, new value slices), or makes an empty header.
+func cloneHeader(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	return h.Clone()
 }
 
 // closeBody closes a request body a RoundTripper will not send, as the

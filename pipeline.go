@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/cenkalti/backoff/v4"
 )
 
 // maxErrorBody caps how much of an error answer is read; drainLimit caps how much
@@ -65,7 +67,12 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	bo := c.policy.newBackOff(c.clock)
+	// The backoff is made at the first retry; most calls never need one. With a
+	// MaxElapsedTime it is made now, since its clock starts when it is made.
+	var bo *backoff.ExponentialBackOff
+	if c.policy.MaxElapsedTime > 0 {
+		bo = c.policy.newBackOff(c.clock)
+	}
 	var (
 		attempts     int
 		retries      int
@@ -98,6 +105,9 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		if retries+1 >= c.policy.MaxAttempts {
 			return nil, c.giveUp(r, attempts, ambiguous, last)
 		}
+		if bo == nil {
+			bo = c.policy.newBackOff(c.clock)
+		}
 		delay, ok, why := retryDelay(c.policy, bo, d, o.header, c.clock.Now())
 		if !ok {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%s: %w", why, last))
@@ -119,11 +129,14 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 	}
 }
 
-// outcome adds what the pipeline needs beyond retry classification.
+// outcome adds what the pipeline needs beyond retry classification. It also
+// holds the state the attempt shares with pinGuard, so that one allocation
+// serves both.
 type outcome struct {
 	attemptOutcome
 	authUsed  any
 	requestID string
+	state     attemptState
 }
 
 // attempt makes one attempt with its own deadline and reads the answer within it.
@@ -134,26 +147,28 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	// The credentials are added by pinGuard, next to the pinned transport, so that
 	// no middleware can send them anywhere else; it also records whether the
 	// request was written.
-	st := &attemptState{apply: c.auth.apply}
+	o := &outcome{}
+	st := &o.state
+	st.auth = c.auth
 	var body io.Reader
+	hdr := c.header
 	if r.body != nil {
+		// net/http gives a *bytes.Reader body a GetBody that replays the same bytes.
 		body = bytes.NewReader(r.body)
+		hdr = c.bodyHeader
 	}
 	hreq, err := http.NewRequestWithContext(withAttemptState(actx, st), r.method, target, body)
 	if err != nil {
-		return &outcome{attemptOutcome: attemptOutcome{err: fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), fatal: true}}, nil
+		o.err, o.fatal = fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), true
+		return o, nil
 	}
-	if r.body != nil {
-		hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(r.body)), nil }
-		hreq.Header.Set("Content-Type", "application/json")
+	if c.shareHeader {
+		// Nothing between here and pinGuard, which copies it, changes a header.
+		hreq.Header = hdr
+	} else {
+		hreq.Header = hdr.Clone() // middleware may (wrongly) change it
 	}
-	for k, vs := range c.headers {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	hreq.Header.Set("Accept", "application/json")
-	hreq.Header.Set("User-Agent", c.userAgent)
 
-	o := &outcome{}
 	resp, err := c.hc.Do(hreq)
 	reached, used, authErr := st.result()
 	o.authUsed = used
@@ -190,7 +205,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		limit = maxErrorBody
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readAtMost(resp.Body, limit+1, resp.ContentLength)
 	switch {
 	case err != nil:
 		o.status, o.err = 0, scrubTransportError(r, err)
@@ -206,6 +221,33 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	}
 	c.logAttempt(ctx, r, n, o, start)
 	return o, data
+}
+
+// readAtMost reads r to its end or to n bytes, whichever comes first, like
+// io.ReadAll(io.LimitReader(r, n)). A known length (sizeHint, -1 if unknown)
+// sizes the buffer at once instead of growing it, up to maxPresize: a length
+// the server only claims does not reserve memory beyond that.
+func readAtMost(r io.Reader, n, sizeHint int64) ([]byte, error) {
+	const maxPresize = 1 << 20
+	size := int64(512)
+	if sizeHint >= 0 {
+		size = min(sizeHint+1, n, maxPresize) // +1: the read that finds the end needs room
+	}
+	b := make([]byte, 0, size)
+	for int64(len(b)) < n {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the growth
+		}
+		m, err := r.Read(b[len(b):min(int64(cap(b)), n)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // logAttempt writes the one debug record of an attempt.

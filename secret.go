@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"unicode/utf8"
 )
 
 // redacted is what every secret prints as.
@@ -59,6 +60,11 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
 // UnmarshalJSON reads a JSON string (or null) into the secret, so that response
 // models can hold credentials Tango sends.
 func (s *Secret) UnmarshalJSON(b []byte) error {
+	if v, ok := plainJSONString(b); ok {
+		// The common case, a string with nothing escaped: no second decoder.
+		*s = NewSecret(v)
+		return nil
+	}
 	var v *string
 	if err := json.Unmarshal(b, &v); err != nil {
 		return fmt.Errorf("tango: secret must be a JSON string: %w", err)
@@ -69,4 +75,23 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	}
 	*s = NewSecret(*v)
 	return nil
+}
+
+// plainJSONString returns the value of a JSON string token that has no escapes,
+// no control characters and only valid UTF-8, which is its bytes between the
+// quotes. Anything else reports false and is left to encoding/json.
+func plainJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
 }

@@ -121,3 +121,33 @@ func TestBasicAuthPrintsNoKey(t *testing.T) {
 	}
 	assert.Contains(t, fmt.Sprint(a), testPlatform)
 }
+
+// FuzzSecretJSON checks that a Secret decodes every JSON value exactly as a
+// *string does: the same value, or an error for the same inputs. Secret takes a
+// shortcut for strings without escapes; this pins it to encoding/json.
+func FuzzSecretJSON(f *testing.F) {
+	for _, s := range []string{`"abc"`, `""`, `null`, `"a\"b"`, `"\u00e9"`, `"é"`, "\"\xff\"", "\"a\tb\"", `12`, `"`, `"a"b"`, `{"v":"x"}`, `"\/"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want *string
+		wantErr := json.Unmarshal(b, &want)
+		var got tango.Secret
+		gotErr := json.Unmarshal(b, &got)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%q: *string error %v, Secret error %v", b, wantErr, gotErr)
+		}
+		if wantErr != nil {
+			return
+		}
+		if want == nil {
+			if !got.IsZero() {
+				t.Fatalf("%q: null gave a non-empty Secret", b)
+			}
+			return
+		}
+		if got.Reveal() != *want {
+			t.Fatalf("%q: Secret holds %q, want %q", b, got.Reveal(), *want)
+		}
+	})
+}
