@@ -143,7 +143,7 @@ func Start(addr string, opts ...Option) (*Server, error) {
 		}
 	}
 
-	ln, err := net.Listen("tcp", listenAddr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", listenAddr)
 	if err != nil {
 		return nil, fmt.Errorf("tangotest: listen on %s: %w", listenAddr, err)
 	}

@@ -13,6 +13,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -190,7 +191,7 @@ func receiverType(e ast.Expr) string {
 
 // goDocLines runs `go doc -all .` in dir and counts the lines it prints.
 func goDocLines(dir string) (int, error) {
-	cmd := exec.Command("go", "doc", "-all", ".")
+	cmd := exec.CommandContext(context.Background(), "go", "doc", "-all", ".")
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
