@@ -36,7 +36,7 @@ const (
 	// X509Body (the default): the body itself, split into blocks of k-11 bytes
 	// (k the key size in bytes), each encrypted, the ciphertexts concatenated.
 	X509Body X509Input = iota
-	// X509SHA256: the 32-byte SHA-256 digest of the body, in one block.
+	// X509SHA256 is the 32-byte SHA-256 digest of the body, in one block.
 	X509SHA256
 )
 
@@ -49,9 +49,9 @@ const (
 	// HMACKeyEither (the default) accepts a signature made with either form.
 	// Both need the secret, so accepting both does not weaken the check.
 	HMACKeyEither HMACKeyForm = iota
-	// HMACKeyDecoded: the bytes the base64 key decodes to.
+	// HMACKeyDecoded keys the HMAC with the bytes the base64 key decodes to.
 	HMACKeyDecoded
-	// HMACKeyText: the base64 text itself.
+	// HMACKeyText keys the HMAC with the base64 text itself.
 	HMACKeyText
 )
 

@@ -64,7 +64,7 @@ type Event interface {
 // EnvelopeOf returns the envelope of any event.
 func EnvelopeOf(e Event) *Envelope { return e.envelope() }
 
-// ItemAvailabilityEvent: a catalog item's availability changed.
+// ItemAvailabilityEvent says a catalog item's availability changed.
 type ItemAvailabilityEvent struct {
 	Envelope
 	UTID   string `json:"utid"`
@@ -74,7 +74,7 @@ type ItemAvailabilityEvent struct {
 // Entity is "item:" and the utid.
 func (e *ItemAvailabilityEvent) Entity() string { return "item:" + e.UTID }
 
-// AccountStatusEvent: an account's status changed.
+// AccountStatusEvent says an account's status changed.
 type AccountStatusEvent struct {
 	Envelope
 	AccountIdentifier string `json:"accountIdentifier"`
@@ -84,7 +84,7 @@ type AccountStatusEvent struct {
 // Entity is "account:" and the account identifier.
 func (e *AccountStatusEvent) Entity() string { return "account:" + e.AccountIdentifier }
 
-// LineItemDeliveryStatusEvent: a line item's delivery status changed.
+// LineItemDeliveryStatusEvent says a line item's delivery status changed.
 type LineItemDeliveryStatusEvent struct {
 	Envelope
 	ReferenceLineItemID string `json:"referenceLineItemId"`
@@ -96,7 +96,7 @@ func (e *LineItemDeliveryStatusEvent) Entity() string {
 	return "lineItemDelivery:" + e.ReferenceLineItemID
 }
 
-// RewardStatusEvent: a reward was frozen, cancelled, reissued, ...
+// RewardStatusEvent says a reward was frozen, cancelled, reissued, ...
 type RewardStatusEvent struct {
 	Envelope
 	ReferenceLineItemID    string `json:"referenceLineItemId"`
@@ -112,7 +112,7 @@ type RewardStatusEvent struct {
 // Entity is "reward:" and the reference line item id.
 func (e *RewardStatusEvent) Entity() string { return "reward:" + e.ReferenceLineItemID }
 
-// CredentialStatusEvent: a platform credential changed.
+// CredentialStatusEvent says a platform credential changed.
 type CredentialStatusEvent struct {
 	Envelope
 	PlatformName   string `json:"platformName"`
@@ -127,7 +127,7 @@ func (e *CredentialStatusEvent) Entity() string {
 	return "credential:" + e.PlatformName + "/" + e.CredentialName
 }
 
-// TransactionEvent: funds were added, removed or transferred.
+// TransactionEvent says funds were added, removed or transferred.
 type TransactionEvent struct {
 	Envelope
 	CustomerIdentifier            string       `json:"customerIdentifier"`
@@ -149,7 +149,7 @@ func (e *TransactionEvent) Entity() string {
 	return "transaction:" + strconv.FormatInt(e.TransactionID, 10)
 }
 
-// LowBalanceEvent: an account's balance fell to an alert's threshold.
+// LowBalanceEvent says an account's balance fell to an alert's threshold.
 type LowBalanceEvent struct {
 	Envelope
 	AccountIdentifier      string       `json:"accountIdentifier"`
@@ -161,7 +161,7 @@ type LowBalanceEvent struct {
 // Entity is "lowBalance:" and the account identifier.
 func (e *LowBalanceEvent) Entity() string { return "lowBalance:" + e.AccountIdentifier }
 
-// AsyncOrderStatusEvent: an asynchronous order finished processing (or is
+// AsyncOrderStatusEvent says an asynchronous order finished processing (or is
 // retrying, failed, partly failed).
 type AsyncOrderStatusEvent struct {
 	Envelope
@@ -178,7 +178,7 @@ type AsyncOrderStatusEvent struct {
 // Entity is "order:" and the externalRefID.
 func (e *AsyncOrderStatusEvent) Entity() string { return "order:" + e.ExternalRefID }
 
-// ExchangeRatesStatusEvent: the exchange rates changed.
+// ExchangeRatesStatusEvent says the exchange rates changed.
 type ExchangeRatesStatusEvent struct {
 	Envelope
 	Status string `json:"status"`

@@ -10,11 +10,11 @@ import (
 type Claim int
 
 const (
-	// ClaimNew: the caller now owns the event and must Release or Complete it.
+	// ClaimNew says the caller now owns the event and must Release or Complete it.
 	ClaimNew Claim = iota
-	// ClaimDone: the event was already processed; acknowledge it again.
+	// ClaimDone says the event was already processed; acknowledge it again.
 	ClaimDone
-	// ClaimBusy: another delivery of the event is being processed right now.
+	// ClaimBusy says another delivery of the event is being processed right now.
 	ClaimBusy
 )
 
