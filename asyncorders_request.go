@@ -1,6 +1,7 @@
 package tango
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -66,7 +67,8 @@ func (li *AsyncLineItemRequest) validate(v *validator, prefix string, parent *Cr
 
 // validationFields returns the fields of a *ValidationError, nil for nil.
 func validationFields(err error) []FieldError {
-	if ve, ok := err.(*ValidationError); ok {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
 		return ve.Fields
 	}
 	return nil

@@ -1,6 +1,7 @@
 package tangotest
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -385,7 +386,7 @@ func (s *Server) processAsyncLocked(o *asyncOrder) {
 // errors, by running it against a recorder.
 func failureErrors(fail func(*call)) []asyncErrorDto {
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, PathOrders, nil)
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, PathOrders, nil)
 	fail(&call{s: &Server{cfg: defaultConfig()}, w: rec, r: req})
 	var body errorInfo
 	_ = json.Unmarshal(rec.Body.Bytes(), &body)

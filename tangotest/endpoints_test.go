@@ -26,12 +26,23 @@ type operation struct {
 // endpoint means a row here, a method on its service, a route in the fake and a row
 // in the README's endpoint table; TestOperationsAgree fails until all four agree.
 func operations() []operation {
-	const lowBalance = "/customers/{c}/accounts/{a}/lowbalance"
+	const (
+		lowBalance = "/customers/{c}/accounts/{a}/lowbalance"
+		asyncOrder = "/asyncOrders/customers/{c}/accounts/{a}/{externalRefID}"
+	)
 	return []operation{
 		{"POST", "/orders", []string{"Orders.Create"}},
 		{"GET", "/orders", []string{"Orders.List", "Orders.All"}},
 		{"GET", "/orders/{referenceOrderID}", []string{"Orders.Get", "Orders.Wait"}},
 		{"POST", "/orders/{referenceOrderID}/resends", []string{"Orders.Resend"}},
+
+		{"POST", "/asyncOrders", []string{"AsyncOrders.Create"}},
+		{"GET", "/asyncOrders", []string{"AsyncOrders.List"}},
+		{"GET", asyncOrder, []string{"AsyncOrders.Get", "AsyncOrders.Wait"}},
+		{"PATCH", asyncOrder, []string{"AsyncOrders.Update"}},
+		{"GET", asyncOrder + "/lineItems", []string{"AsyncOrders.LineItems"}},
+		{"PATCH", "/asyncOrders/lineItems/{id}", []string{"AsyncOrders.UpdateLineItem"}},
+		{"GET", "/asyncOrders/reasonCodes", []string{"AsyncOrders.ReasonCodes"}},
 
 		{"POST", "/customers", []string{"Customers.Create"}},
 		{"GET", "/customers", []string{"Customers.List", "Customers.All"}},
