@@ -31,7 +31,7 @@ func operations() []operation {
 		asyncOrder = "/asyncOrders/customers/{c}/accounts/{a}/{externalRefID}"
 	)
 	return []operation{
-		{"POST", "/orders", []string{"Orders.Create"}},
+		{"POST", "/orders", []string{"Orders.Create", "Orders.Batch"}},
 		{"GET", "/orders", []string{"Orders.List", "Orders.All"}},
 		{"GET", "/orders/{referenceOrderID}", []string{"Orders.Get", "Orders.Wait"}},
 		{"POST", "/orders/{referenceOrderID}/resends", []string{"Orders.Resend"}},
