@@ -1,13 +1,13 @@
 package tango
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -98,20 +98,27 @@ func (s *memoryTokenStore) String() string { return "MemoryTokenStore" }
 //   - It is written atomically (a temporary file in the same directory, synced, then
 //     renamed over the old one) with mode 0600, so a crash never leaves half a file
 //     and other users cannot read the tokens.
-//   - A missing, corrupt or foreign file (not written by this store) reads as empty and
-//     is replaced on the next save; it never fails a call.
+//   - A missing or empty file reads as empty. Anything else the store did not
+//     write is refused, never overwritten: a symbolic link, a FIFO, a device or
+//     any other non-regular file, a file larger than 1 MiB, content in another
+//     format, and (on Unix) a file owned by another user or open to group or
+//     others. Load and Save then return an error naming the reason, which the
+//     client logs and carries on without the store: a refused file costs token
+//     requests, never a call. Remove the file or choose another path.
+//   - Load and Save honour their context: a call waiting for the store's lock
+//     gives up when the context ends, and nothing blocks on a FIFO.
 //   - One file can hold the tokens of several clients (keyed by token URL and client
 //     id). Writers in one process are serialised; writers in separate processes may
 //     lose each other's update, which costs one extra token request at worst.
 //
 // The directory must exist. The file holds bearer tokens: keep it on a private disk.
 func FileTokenStore(path string) TokenStore {
-	return &fileTokenStore{path: path}
+	return &fileTokenStore{path: path, sem: make(chan struct{}, 1)}
 }
 
 type fileTokenStore struct {
 	path string
-	mu   sync.Mutex
+	sem  chan struct{} // the store's lock, taken with lockCtx
 }
 
 // fileStoreFormat marks files written by this store.
@@ -136,13 +143,15 @@ func (s *fileTokenStore) String() string { return "FileTokenStore(" + s.path + "
 // GoString names the file, not its content.
 func (s *fileTokenStore) GoString() string { return s.String() }
 
-func (s *fileTokenStore) Load(_ context.Context, key string) (*StoredToken, error) {
+func (s *fileTokenStore) Load(ctx context.Context, key string) (*StoredToken, error) {
 	if s.path == "" {
 		return nil, errors.New("tango: FileTokenStore: empty path")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	doc, err := s.read()
+	if err := s.lockCtx(ctx); err != nil {
+		return nil, err
+	}
+	defer s.unlock()
+	doc, err := s.read(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -158,16 +167,18 @@ func (s *fileTokenStore) Load(_ context.Context, key string) (*StoredToken, erro
 	}, nil
 }
 
-func (s *fileTokenStore) Save(_ context.Context, key string, t *StoredToken) error {
+func (s *fileTokenStore) Save(ctx context.Context, key string, t *StoredToken) error {
 	if s.path == "" {
 		return errors.New("tango: FileTokenStore: empty path")
 	}
 	if t == nil {
 		return errors.New("tango: FileTokenStore: nil token")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	doc, err := s.read()
+	if err := s.lockCtx(ctx); err != nil {
+		return err
+	}
+	defer s.unlock()
+	doc, err := s.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -180,20 +191,20 @@ func (s *fileTokenStore) Save(_ context.Context, key string, t *StoredToken) err
 	return s.write(doc)
 }
 
-// read returns the file's tokens. A missing, unreadable-as-JSON or foreign file reads
-// as empty; only I/O failures other than "not there" are errors.
-func (s *fileTokenStore) read() (fileStoreDoc, error) {
+// read returns the file's tokens. A missing or empty file reads as empty; a file
+// readTokenFile refuses, or whose content is not this store's, is an error.
+func (s *fileTokenStore) read(ctx context.Context) (fileStoreDoc, error) {
 	empty := fileStoreDoc{Format: fileStoreFormat, Tokens: map[string]fileStoreRecord{}}
-	b, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return empty, nil
-	}
+	b, err := readTokenFile(ctx, s.path)
 	if err != nil {
-		return empty, fmt.Errorf("tango: FileTokenStore: %w", err)
+		return empty, fmt.Errorf("tango: FileTokenStore(%s): %w", s.path, err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return empty, nil
 	}
 	var doc fileStoreDoc
 	if json.Unmarshal(b, &doc) != nil || doc.Format != fileStoreFormat || doc.Tokens == nil {
-		return empty, nil
+		return empty, fmt.Errorf("tango: FileTokenStore(%s): %w: its content is not this store's format; remove it or choose another path", s.path, errForeignTokenFile)
 	}
 	return doc, nil
 }

@@ -59,7 +59,10 @@ func TestFileTokenStoreAcrossRuns(t *testing.T) {
 	assert.EqualValues(t, 2, s.tokenCount.Load())
 }
 
-func TestFileTokenStoreIgnoresBadFiles(t *testing.T) {
+// TestFileTokenStoreRefusesForeignFiles: content the store did not write is
+// refused and left as it is, never overwritten; the calls still succeed (a
+// refused store costs a token request). An empty file is the store's to fill.
+func TestFileTokenStoreRefusesForeignFiles(t *testing.T) {
 	checkLeaks(t)
 	tests := []struct {
 		name    string
@@ -82,6 +85,12 @@ func TestFileTokenStoreIgnoresBadFiles(t *testing.T) {
 
 			raw, err := os.ReadFile(path)
 			require.NoError(t, err)
+			if tt.content != "" {
+				assert.Equal(t, tt.content, string(raw), "a foreign file is left as it was")
+				_, err := tango.FileTokenStore(path).Load(context.Background(), "k")
+				require.Error(t, err)
+				return
+			}
 			var doc struct {
 				Format string                     `json:"format"`
 				Tokens map[string]json.RawMessage `json:"tokens"`
@@ -173,9 +182,9 @@ func TestFileTokenStoreRoundTripAndConcurrency(t *testing.T) {
 		Save(ctx, "k", &tango.StoredToken{AccessToken: tango.NewSecret("x"), Expiry: now}))
 }
 
-// FuzzFileTokenStoreLoad feeds arbitrary file content to the store: it never fails
-// a load with anything but nil or a well-formed record, and a save always repairs
-// the file.
+// FuzzFileTokenStoreLoad feeds arbitrary file content to the store: a load returns
+// nil or a well-formed record, or refuses content that is not the store's, in
+// which case a save refuses too and leaves the file as it was.
 func FuzzFileTokenStoreLoad(f *testing.F) {
 	f.Add([]byte(`{"format":"tango-go/token-store/v1","tokens":{"k":{"access_token":"a","expiry":"2030-01-01T00:00:00Z"}}}`))
 	f.Add([]byte(`{"format":"tango-go/token-store/v1","tokens":{"k":{"access_token":"","expiry":"2030-01-01T00:00:00Z"}}}`))
@@ -189,7 +198,13 @@ func FuzzFileTokenStoreLoad(f *testing.F) {
 		require.NoError(t, os.WriteFile(path, content, 0o600))
 		store := tango.FileTokenStore(path)
 		got, err := store.Load(context.Background(), "k")
-		require.NoError(t, err)
+		if err != nil {
+			require.Error(t, store.Save(context.Background(), "k2", &tango.StoredToken{AccessToken: tango.NewSecret("t"), Expiry: time.Unix(1, 0)}))
+			raw, rerr := os.ReadFile(path)
+			require.NoError(t, rerr)
+			require.Equal(t, content, raw, "a refused file is never overwritten")
+			return
+		}
 		if got != nil {
 			assert.False(t, got.AccessToken.IsZero())
 			assert.False(t, got.Expiry.IsZero())
