@@ -397,7 +397,7 @@ func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) 
 // caller's params are copied, never changed. Paging stops after the last page, on
 // an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *AccountsService) All(ctx context.Context, params *ListAccountsParams) iter.Seq2[*Account, error] {
-	return allPages(ctx, params, (*ListAccountsParams).check, s.List)
+	return allPages(ctx, s.c, params, (*ListAccountsParams).check, s.List)
 }
 
 // Update changes an account's display name, contact address or funding

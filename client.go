@@ -37,6 +37,7 @@ type Client struct {
 	clock          Clock
 	userAgent      string
 	maxBody        int64
+	maxListCalls   int // list requests per All walk (WithMaxListRequests)
 	headers        http.Header
 	header         http.Header // what every attempt without a body sends, credentials aside
 	bodyHeader     http.Header // the same with Content-Type, for attempts with a JSON body
@@ -184,6 +185,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		clock:          cfg.clock,
 		userAgent:      ua,
 		maxBody:        cfg.maxBody,
+		maxListCalls:   cfg.maxListCalls,
 		headers:        cfg.headers,
 		header:         requestHeader(cfg.headers, ua, false),
 		bodyHeader:     requestHeader(cfg.headers, ua, true),

@@ -236,7 +236,7 @@ func (s *CustomersService) List(ctx context.Context, params *ListCustomersParams
 // caller's params are copied, never changed. Paging stops after the last page,
 // on an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *CustomersService) All(ctx context.Context, params *ListCustomersParams) iter.Seq2[*Customer, error] {
-	return allPages(ctx, params, (*ListCustomersParams).check, s.List)
+	return allPages(ctx, s.c, params, (*ListCustomersParams).check, s.List)
 }
 
 // ListAccounts fetches one page of a customer's accounts, with balances
@@ -253,7 +253,7 @@ func (s *CustomersService) ListAccounts(ctx context.Context, customerIdentifier 
 // AllAccounts walks every account of a customer that matches params (see
 // ListAccounts and All).
 func (s *CustomersService) AllAccounts(ctx context.Context, customerIdentifier string, params *ListAccountsParams) iter.Seq2[*Account, error] {
-	return allPages(ctx, params, customerAccountsCheck(customerIdentifier), func(ctx context.Context, q *ListAccountsParams) (*Page[Account], error) {
+	return allPages(ctx, s.c, params, customerAccountsCheck(customerIdentifier), func(ctx context.Context, q *ListAccountsParams) (*Page[Account], error) {
 		return s.ListAccounts(ctx, customerIdentifier, q)
 	})
 }

@@ -42,6 +42,9 @@ var (
 	// transport. The x509 or tls error stays reachable with errors.As. Such
 	// calls are never retried.
 	ErrUntrustedServer = errors.New("tango: server certificate not trusted")
+	// ErrListTooLong is yielded by an All walk that reached the cap on its list
+	// requests (WithMaxListRequests) before the server reported the end.
+	ErrListTooLong = errors.New("tango: the list walk reached its request cap (WithMaxListRequests) before the end; narrow the filter, raise the cap, or page with List")
 	// ErrOutcomeUnknown matches an *OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("tango: outcome unknown")
 )

@@ -543,5 +543,5 @@ func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCredit
 // after the last page, on an empty page or when Tango repeats a cursor; an error
 // ends the walk.
 func (s *FundingService) AllCreditCards(ctx context.Context, params *ListCreditCardsParams) iter.Seq2[*CreditCard, error] {
-	return allPages(ctx, params, (*ListCreditCardsParams).check, s.ListCreditCards)
+	return allPages(ctx, s.c, params, (*ListCreditCardsParams).check, s.ListCreditCards)
 }

@@ -482,8 +482,13 @@ func (s *LineItemsService) all(ctx context.Context, params *ListLineItemsParams,
 			visited[pageKeysID(p.PageKeys)] = true
 		}
 		var count int64
+		walk := s.c.newListWalk()
 		for {
 			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if err := walk.next(); err != nil {
 				yield(nil, err)
 				return
 			}

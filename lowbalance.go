@@ -374,8 +374,13 @@ func (s *LowBalanceAlertsService) All(ctx context.Context, customerIdentifier, a
 		p = *params
 	}
 	return func(yield func(*LowBalanceAlert, error) bool) {
+		walk := s.c.newListWalk()
 		for {
 			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if err := walk.next(); err != nil {
 				yield(nil, err)
 				return
 			}

@@ -25,6 +25,7 @@ type config struct {
 	userAgentApp   string
 	clock          Clock
 	maxBody        int64
+	maxListCalls   int
 	headers        http.Header
 	accountGuard   AccountGuard
 	middleware     []func(http.RoundTripper) http.RoundTripper
@@ -38,6 +39,9 @@ const (
 	// DefaultMaxResponseBytes caps how much of a response body the SDK reads. The
 	// verbose catalog is the largest answer Tango gives; 32 MiB leaves it room.
 	DefaultMaxResponseBytes = 32 << 20
+	// DefaultMaxListRequests caps the list requests one All walk makes: at 100
+	// rows a page, a million rows, or about three hours at Tango's 1 TPS.
+	DefaultMaxListRequests = 10000
 )
 
 func defaultConfig() config {
@@ -47,6 +51,7 @@ func defaultConfig() config {
 		logger:         slog.New(slog.DiscardHandler),
 		clock:          wallClock{},
 		maxBody:        DefaultMaxResponseBytes,
+		maxListCalls:   DefaultMaxListRequests,
 		headers:        http.Header{},
 	}
 }
@@ -245,3 +250,19 @@ func WithHeader(key, value string) Option {
 
 // isControl reports ASCII control characters, which have no place in a header.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// WithMaxListRequests caps the list requests one All walk (any service's All,
+// Orders.All with its window splitting included) may make; default
+// DefaultMaxListRequests. A broken or hostile server that keeps handing out new
+// pages, cursors or over-full windows would otherwise keep a walk going
+// forever; past the cap the walk ends with ErrListTooLong. n must be 1 to
+// 1,000,000.
+func WithMaxListRequests(n int) Option {
+	return func(c *config) error {
+		if n < 1 || n > 1_000_000 {
+			return fmt.Errorf("tango: WithMaxListRequests: %d is not in 1..1000000", n)
+		}
+		c.maxListCalls = n
+		return nil
+	}
+}

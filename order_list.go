@@ -211,7 +211,9 @@ func (s *OrdersService) List(ctx context.Context, params *ListOrdersParams) (*Or
 // on an empty page, when the count Tango reported is reached, or when a page makes
 // no progress. An order seen twice (new orders shift pages while the walk runs, and
 // windows share their boundary second) is yielded once. Stop ranging to stop
-// paging; an error ends the walk.
+// paging; an error ends the walk. Probes of windows and pages together count
+// against the client's cap on list requests (WithMaxListRequests): a server that
+// reports over-full windows to the last minute ends the walk with ErrListTooLong.
 func (s *OrdersService) All(ctx context.Context, params *ListOrdersParams) iter.Seq2[*Order, error] {
 	var p ListOrdersParams
 	if params != nil {
@@ -229,11 +231,16 @@ func (s *OrdersService) All(ctx context.Context, params *ListOrdersParams) iter.
 			return yield(o, err)
 		}
 		windows := splitWindow(p.StartDate, p.EndDate)
+		walk := s.c.newListWalk()
 		for len(windows) > 0 {
 			w := windows[0]
 			windows = windows[1:]
 			q := p
 			q.StartDate, q.EndDate, q.ElementsPerBlock, q.Page = w.start, w.end, MaxOrdersPerPage, 0
+			if err := walk.next(); err != nil {
+				yield(nil, err)
+				return
+			}
 			first, err := s.List(ctx, &q)
 			if err != nil {
 				yield(nil, err)
@@ -243,7 +250,7 @@ func (s *OrdersService) All(ctx context.Context, params *ListOrdersParams) iter.
 				windows = append(w.halves(), windows...)
 				continue
 			}
-			if !s.walkWindow(ctx, &q, first, once) {
+			if !s.walkWindow(ctx, walk, &q, first, once) {
 				return
 			}
 		}
@@ -252,7 +259,7 @@ func (s *OrdersService) All(ctx context.Context, params *ListOrdersParams) iter.
 
 // walkWindow yields the orders of one window, starting from its first page. It
 // returns false when the walk must end (the consumer stopped, or an error).
-func (s *OrdersService) walkWindow(ctx context.Context, q *ListOrdersParams, page *OrderList, yield func(*Order, error) bool) bool {
+func (s *OrdersService) walkWindow(ctx context.Context, walk *listWalk, q *ListOrdersParams, page *OrderList, yield func(*Order, error) bool) bool {
 	total := page.Page.TotalCount
 	seen := int64(0)
 	for {
@@ -269,6 +276,10 @@ func (s *OrdersService) walkWindow(ctx context.Context, q *ListOrdersParams, pag
 			break
 		}
 		q.Page++
+		if err := walk.next(); err != nil {
+			yield(nil, err)
+			return false
+		}
 		next, err := s.List(ctx, q)
 		if err != nil {
 			yield(nil, err)

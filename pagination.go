@@ -173,17 +173,22 @@ func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, 
 // page start names. fetch gets the paging fields of each page in turn (the list's
 // filters are its own business). The walk stops after the last page, on an empty
 // page, when Tango hands back a cursor it already gave (no progress), when the
-// consumer stops ranging, or with an error (the context's error included), which
-// is yielded last.
-func walkPages[T any](ctx context.Context, start CursorParams, fetch func(context.Context, CursorParams) (*Page[T], error)) iter.Seq2[*T, error] {
+// consumer stops ranging, or with an error (the context's error included, and
+// ErrListTooLong past the client's cap on list requests), which is yielded last.
+func walkPages[T any](ctx context.Context, c *Client, start CursorParams, fetch func(context.Context, CursorParams) (*Page[T], error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		cp := start
+		walk := c.newListWalk()
 		seen := map[string]bool{}
 		if cp.NextCursor != "" {
 			seen[cp.NextCursor] = true
 		}
 		for {
 			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if err := walk.next(); err != nil {
 				yield(nil, err)
 				return
 			}
@@ -237,12 +242,12 @@ func checkedParams[P any](params *P, check func(*P, *validator)) (P, error) {
 func allPages[T, P any, PP interface {
 	*P
 	paging() *CursorParams
-}](ctx context.Context, params *P, check func(*P, *validator), list func(context.Context, *P) (*Page[T], error)) iter.Seq2[*T, error] {
+}](ctx context.Context, c *Client, params *P, check func(*P, *validator), list func(context.Context, *P) (*Page[T], error)) iter.Seq2[*T, error] {
 	p, err := checkedParams(params, check)
 	if err != nil {
 		return errSeq[T](err)
 	}
-	return walkPages(ctx, *PP(&p).paging(), func(ctx context.Context, cp CursorParams) (*Page[T], error) {
+	return walkPages(ctx, c, *PP(&p).paging(), func(ctx context.Context, cp CursorParams) (*Page[T], error) {
 		q := p
 		*PP(&q).paging() = cp
 		return list(ctx, &q)

@@ -142,7 +142,7 @@ func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCo
 // AllRewardCountries walks every reward country that matches params, page after
 // page (see RewardCountries). The caller's params are copied, never changed.
 func (s *ReferenceService) AllRewardCountries(ctx context.Context, params *RewardCountriesParams) iter.Seq2[*RewardCountry, error] {
-	return allPages(ctx, params, (*RewardCountriesParams).check, s.RewardCountries)
+	return allPages(ctx, s.c, params, (*RewardCountriesParams).check, s.RewardCountries)
 }
 
 // MobileCountry is a country rewards can be delivered to by text message
@@ -260,7 +260,7 @@ func (s *ReferenceService) ExchangeRates(ctx context.Context, params *ExchangeRa
 // AllExchangeRates walks every exchange rate that matches params, page after
 // page (see ExchangeRates). The caller's params are copied, never changed.
 func (s *ReferenceService) AllExchangeRates(ctx context.Context, params *ExchangeRatesParams) iter.Seq2[*ExchangeRate, error] {
-	return allPages(ctx, params, (*ExchangeRatesParams).check, func(ctx context.Context, q *ExchangeRatesParams) (*Page[ExchangeRate], error) {
+	return allPages(ctx, s.c, params, (*ExchangeRatesParams).check, func(ctx context.Context, q *ExchangeRatesParams) (*Page[ExchangeRate], error) {
 		rates, err := s.ExchangeRates(ctx, q)
 		if err != nil {
 			return nil, err

@@ -316,7 +316,12 @@ func (s *TemplatesService) All(ctx context.Context) iter.Seq2[*Template, error] 
 	return func(yield func(*Template, error) bool) {
 		p := ListTemplatesParams{ElementsPerBlock: MaxTemplatesPerPage}
 		var seen int64
+		walk := s.c.newListWalk()
 		for {
+			if err := walk.next(); err != nil {
+				yield(nil, err)
+				return
+			}
 			page, err := s.List(ctx, &p)
 			if err != nil {
 				yield(nil, err)
