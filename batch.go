@@ -36,14 +36,24 @@ const (
 	// a business rule, funds, a key that belongs to a different order). Running
 	// the batch again retries the row with the same key.
 	BatchRefused BatchOutcome = "refused"
+	// BatchFailed: no order was placed, but not because Tango refused it: rate
+	// limited, an outage, the network, the retry budget. The row was tried again
+	// at the end; running the batch again retries it with the same key.
+	BatchFailed BatchOutcome = "failed"
 	// BatchUnknown: the SDK could not learn whether the order was placed, even
 	// after settling at the end. Run the batch again (or call Orders.Create with
 	// the same key) to settle it; it can never place a second order.
 	BatchUnknown BatchOutcome = "unknown"
 )
 
-// Settled reports whether the outcome is final.
-func (o BatchOutcome) Settled() bool { return o != BatchUnknown && o != "" }
+// Settled reports whether the outcome is final: the row has an order, or Tango
+// refused it. Failed and Unknown rows need another run.
+func (o BatchOutcome) Settled() bool {
+	return o == BatchPlaced || o == BatchReplayed || o == BatchRefused
+}
+
+// retryLater reports whether the row is set aside and sent again at the end.
+func (o BatchOutcome) retryLater() bool { return o == BatchUnknown || o == BatchFailed }
 
 // BatchResult is the outcome of one row.
 type BatchResult struct {
@@ -65,9 +75,10 @@ type BatchResult struct {
 type BatchProgress struct {
 	// Sent counts rows whose order was started.
 	Sent int
-	// Placed, Replayed, Refused and Unknown count finished rows by outcome.
-	// Unknown rows are settled again at the end; the count can go down then.
-	Placed, Replayed, Refused, Unknown int
+	// Placed, Replayed, Refused, Failed and Unknown count finished rows by
+	// outcome. Failed and Unknown rows are sent again at the end; their counts
+	// can go down then.
+	Placed, Replayed, Refused, Failed, Unknown int
 	// Elapsed is the time since the batch started (on the client's Clock).
 	Elapsed time.Duration
 	// RowsPerSecond is finished rows per second of Elapsed.
@@ -75,7 +86,7 @@ type BatchProgress struct {
 }
 
 // Done counts finished rows.
-func (p BatchProgress) Done() int { return p.Placed + p.Replayed + p.Refused + p.Unknown }
+func (p BatchProgress) Done() int { return p.Placed + p.Replayed + p.Refused + p.Failed + p.Unknown }
 
 // BatchOptions configure a Batch.
 type BatchOptions struct {
@@ -135,8 +146,9 @@ func (s *OrdersService) Batch(opts BatchOptions) (*Batch, error) {
 // row's index.
 //
 // Results come in input order, with one exception: a row whose outcome was
-// unknown (Tango's answer lost even after the SDK's retries and lookup) is set
-// aside, and once the input is exhausted it is sent again with the same key,
+// unknown (Tango's answer lost even after the SDK's retries and lookup), or that
+// failed for a passing reason (rate limit, outage, network, retry budget), is
+// set aside, and once the input is exhausted it is sent again with the same key,
 // which settles it; its result comes then, after the others. Up to
 // 4×Concurrency finished rows are held to restore the order.
 //
@@ -238,13 +250,15 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 	}
 	pending := map[int]BatchResult{}
 	setAside := map[int]bool{}
+	firstTry := map[int]BatchResult{}
 	var unknown []batchJob
 	next := 0
 	for d := range results {
 		tr.update(d.r.Outcome.count(1))
-		if d.r.Outcome == BatchUnknown && !b.opts.NoSettle {
+		if d.r.Outcome.retryLater() && !b.opts.NoSettle {
 			setAside[d.j.index] = true
 			unknown = append(unknown, d.j)
+			firstTry[d.j.index] = d.r
 			<-slots
 		} else {
 			pending[d.j.index] = d.r
@@ -265,19 +279,18 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 		}
 	}
 
-	// Settle the unknown outcomes: the same keys once more. When the batch was
-	// stopped, they are reported as they are.
+	// Settle the rows set aside: the same keys once more. When the batch was
+	// stopped, they are reported as they were.
 	slices.SortFunc(unknown, func(a, b batchJob) int { return a.index - b.index })
 	for _, j := range unknown {
-		var r BatchResult
+		r := firstTry[j.index]
 		if stopCtx.Err() == nil {
-			r = b.place(flight, j)
+			again := b.place(flight, j)
 			tr.update(func(p *BatchProgress) {
-				p.Unknown--
-				r.Outcome.count(1)(p)
+				r.Outcome.count(-1)(p)
+				again.Outcome.count(1)(p)
 			})
-		} else {
-			r = b.place(canceledContext(), j)
+			r = again
 		}
 		emit(r)
 	}
@@ -306,6 +319,8 @@ func (o BatchOutcome) count(delta int) func(*BatchProgress) {
 			p.Replayed += delta
 		case BatchRefused:
 			p.Refused += delta
+		case BatchFailed:
+			p.Failed += delta
 		case BatchUnknown:
 			p.Unknown += delta
 		}
@@ -368,15 +383,31 @@ func (b *Batch) place(ctx context.Context, j batchJob) BatchResult {
 		r.Outcome, r.Order = BatchPlaced, o
 	case errors.Is(err, ErrOutcomeUnknown) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		r.Outcome, r.Err = BatchUnknown, err
-	default:
+	case refusedForGood(err):
 		r.Outcome, r.Err = BatchRefused, err
+	default:
+		r.Outcome, r.Err = BatchFailed, err
 	}
 	return r
 }
 
-// canceledContext is a context that is already done.
-func canceledContext() context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	return ctx
+// refusedForGood reports whether an order error is Tango's (or the SDK's)
+// verdict on the request itself, which sending it again would meet again:
+// validation, a business rule, funds, an unknown account, a key that belongs to
+// another order. Rate limits, server errors and network failures are not.
+func refusedForGood(err error) bool {
+	var (
+		invalid  *ValidationError
+		mismatch *IdempotencyMismatchError
+		apiErr   *APIError
+	)
+	switch {
+	case errors.Is(err, ErrRetryBudgetExhausted):
+		return false
+	case errors.As(err, &invalid), errors.As(err, &mismatch), errors.Is(err, ErrOutsideScope):
+		return true
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429 && apiErr.StatusCode != 408 && apiErr.I18nKey != "409.002"
+	}
+	return false
 }

@@ -96,7 +96,7 @@ func (inv *invocation) lookup(flagValue, envName string) string {
 // credentials it starts a tangotest fake in-process and says so on stderr. A
 // configuration problem is returned as an exit code (exitUsage) after a message.
 func (inv *invocation) connect(cf *commonFlags) (*session, int, bool) {
-	opts := []tango.Option{tango.WithUserAgent("tango-cli/" + tango.Version)}
+	opts := append([]tango.Option{tango.WithUserAgent("tango-cli/" + tango.Version)}, inv.clientOpts...)
 	if cf.maxAttempts < 0 {
 		return nil, inv.usageError("--max-attempts must not be negative"), false
 	}
@@ -113,6 +113,9 @@ func (inv *invocation) connect(cf *commonFlags) (*session, int, bool) {
 	envName := strings.ToLower(inv.lookup(cf.env, "TANGO_ENVIRONMENT"))
 	apiURL, tokenURL, caFile := inv.lookup(cf.apiURL, "TANGO_API_URL"), inv.lookup(cf.tokenURL, "TANGO_TOKEN_URL"), inv.lookup(cf.caFile, "TANGO_CA_FILE")
 
+	if auth == nil && inv.getenv("TANGOTEST_API_BASE_URL") != "" {
+		return inv.connectRunningFake(opts)
+	}
 	if auth == nil {
 		if envName == "production" || apiURL != "" || tokenURL != "" || caFile != "" {
 			return nil, inv.usageError("no credentials in the environment: set TANGO_CLIENT_ID and TANGO_CLIENT_SECRET (or TANGO_PLATFORM_NAME and TANGO_PLATFORM_KEY); without credentials tango only talks to its in-process fake"), false
@@ -121,7 +124,7 @@ func (inv *invocation) connect(cf *commonFlags) (*session, int, bool) {
 		if err != nil {
 			return nil, inv.usageError("%v", err), false
 		}
-		fmt.Fprintf(inv.stderr, "tango: %s; nothing reaches Tango\n", setup.Description)
+		fmt.Fprintf(inv.stderr, "tango: %s; nothing reaches Tango, and its state is not kept (each command starts a fresh fake; see `tango help` to share one)\n", setup.Description)
 		return &session{client: setup.Client, customer: setup.Customer, account: setup.Account, fake: setup.Fake, close: setup.Close}, 0, true
 	}
 

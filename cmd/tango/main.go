@@ -8,6 +8,7 @@
 //	tango order create --utid U561593 --amount 10.00 --email ... --first-name ... [--external-ref-id ID]
 //	tango order get RA...
 //	tango orders list [--account ...] [--start 2026-01-01] [--status COMPLETE] ...
+//	tango send rewards.csv --campaign spring-2026 --out results.csv [--dry-run] [--async]
 //
 // Output is for people by default; --json prints JSON for scripts. Exit codes:
 // 0 success, 1 failure without a verdict from Tango (network, TLS, timeout), 2
@@ -29,6 +30,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/tango-sdk/tango-go"
 )
 
 func main() {
@@ -54,6 +57,7 @@ func commands() []command {
 		{"order create", "place one order; prints its externalRefID before sending so a retry can reuse it", runOrderCreate},
 		{"order get", "fetch one order by its reference order id", runOrderGet},
 		{"orders list", "list orders, with filters", runOrdersList},
+		{"send", "send a campaign: one reward per row of a CSV or JSON Lines file, exactly once, with progress, a results file and resume", runSend},
 	}
 }
 
@@ -62,11 +66,17 @@ func commands() []command {
 type invocation struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	clientOpts     []tango.Option // added to every client's options (tests: a fake clock)
 }
 
 // run dispatches to a subcommand and returns the process exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	inv := &invocation{stdout: stdout, stderr: stderr, getenv: getenv}
+	return runInvocation(ctx, &invocation{stdout: stdout, stderr: stderr, getenv: getenv}, args)
+}
+
+// runInvocation is run for a prepared invocation.
+func runInvocation(ctx context.Context, inv *invocation, args []string) int {
+	stdout, stderr := inv.stdout, inv.stderr
 	if len(args) == 0 {
 		printUsage(stderr)
 		return exitUsage
@@ -119,7 +129,11 @@ Credentials (never on the command line):
   TANGO_PLATFORM_NAME with TANGO_PLATFORM_KEY or TANGO_PLATFORM_KEY_FILE  HTTP Basic
   TANGO_CUSTOMER, TANGO_ACCOUNT   the customer and account orders use (or --customer, --account)
   With no credentials set, tango starts a tangotest fake server in-process and talks to it:
-  nothing reaches Tango, and it says so.
+  nothing reaches Tango, and it says so. That fake keeps no state between commands. To run
+  several commands against one fake, start cmd/tangotest with -ca-out FILE and export the
+  TANGOTEST_* lines it prints (TANGOTEST_API_BASE_URL, TANGOTEST_PLATFORM_NAME,
+  TANGOTEST_PLATFORM_KEY, TANGOTEST_CA_FILE, TANGOTEST_CUSTOMER, TANGOTEST_ACCOUNT): with no
+  TANGO_* credentials, tango then talks to that fake (loopback only).
 `
 
 const usageExitCodes = `
@@ -131,6 +145,8 @@ Exit codes:
   3  Tango refused the request (an API error, the load balancer's 403, the token
      endpoint's refusal) or has no such item or order
   4  outcome unknown: the order may or may not have been placed; run the same command
-     again with the printed --external-ref-id to settle it without a second order
+     again with the printed --external-ref-id to settle it without a second order.
+     For send: some rows are unsettled (unknown, or not reached after an interruption);
+     run the same command again to finish them
   5  doctor: at least one check failed
 `

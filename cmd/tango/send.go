@@ -1,0 +1,384 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/tango-sdk/tango-go"
+)
+
+// sendOptions are the flags of `tango send`.
+type sendOptions struct {
+	path, campaign, customer, account, out string
+	dryRun, async, strict, ignoreBalance   bool
+	plain, confirm                         bool
+	concurrency                            int
+}
+
+// runSend sends a campaign: one reward per row of a CSV or JSON Lines file, each
+// exactly once under a key derived from --campaign and the row's key, at Tango's
+// pace, with progress, a results file and a journal that lets a re-run finish
+// what an interrupted one left.
+func runSend(ctx context.Context, inv *invocation, args []string) int {
+	fs, cf := inv.newFlagSet("send", "tango send FILE --campaign NAME [--out results.csv] [--dry-run] [--async] [flags]\n\n"+sendColumnsHelp)
+	var o sendOptions
+	fs.StringVar(&o.campaign, "campaign", "", "campaign `name`: the namespace of the rows' keys (required; the same name on a re-run replays instead of re-ordering)")
+	fs.StringVar(&o.customer, "customer", "", "customer `identifier` (default: TANGO_CUSTOMER)")
+	fs.StringVar(&o.account, "account", "", "account `identifier` to charge (default: TANGO_ACCOUNT)")
+	fs.StringVar(&o.out, "out", "", "write one result line per row to this CSV `file` (key, external_ref_id, reference_order_id, status, error); a journal FILE.journal beside it lets a re-run skip confirmed rows")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row, the catalog, the prices and the balance; send nothing")
+	fs.BoolVar(&o.async, "async", false, "send the rows as Tango async orders (1,000 line items each) and wait for their outcome")
+	fs.BoolVar(&o.strict, "strict", false, "send nothing if any row is bad")
+	fs.BoolVar(&o.ignoreBalance, "ignore-balance", false, "send although the dry run prices the file above the balance")
+	fs.BoolVar(&o.plain, "plain", false, "plain progress lines even on a terminal")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "orders in flight at once (`n`; 0: sized to the client's pace)")
+	fs.BoolVar(&o.confirm, "confirm-production", false, "required to send in production, where it moves real money")
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return inv.usageError("send takes one input file (CSV, or JSON Lines named .jsonl), got %d arguments", len(pos))
+	}
+	o.path = pos[0]
+	if strings.TrimSpace(o.campaign) == "" {
+		return inv.usageError("send needs --campaign: it keeps each campaign's keys apart, and a re-run with the same name replays instead of ordering again")
+	}
+	timeoutSet := false
+	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	s, code, ok := inv.connect(cf)
+	if !ok {
+		return code
+	}
+	defer s.close()
+	if s.production && !o.confirm && !o.dryRun {
+		return inv.usageError("refusing to send in production without --confirm-production (try --dry-run first)")
+	}
+	o.customer, o.account = firstOf(o.customer, s.customer), firstOf(o.account, s.account)
+	if o.customer == "" || o.account == "" {
+		return inv.usageError("send needs a customer and an account: --customer and --account, or TANGO_CUSTOMER and TANGO_ACCOUNT")
+	}
+	if timeoutSet {
+		var cancel context.CancelFunc
+		ctx, cancel = cf.deadline(ctx)
+		defer cancel()
+	}
+	return (&sender{inv: inv, s: s, o: o}).run(ctx)
+}
+
+// sender runs one `tango send`.
+type sender struct {
+	inv *invocation
+	s   *session
+	o   sendOptions
+
+	journal map[string]resultRecord // rows an earlier run confirmed
+	lines   map[string]int          // key → line, for reporting
+	badLine map[int]bool            // lines that cannot be sent (pass 1)
+	skip    map[string]bool         // keys the dry run found wanting
+	bad     int                     // rows that cannot be sent
+	toSend  int                     // rows this run sends
+}
+
+// rows reads the file again.
+func (sd *sender) rows() iter.Seq[sendRow] {
+	return readRows(sd.o.path, sd.o.customer, sd.o.account, sd.o.campaign)
+}
+
+// batchRows are the rows this run sends: valid and not confirmed before.
+func (sd *sender) batchRows() iter.Seq[tango.BatchOrder] {
+	return func(yield func(tango.BatchOrder) bool) {
+		for r := range sd.rows() {
+			if r.err != nil || sd.badLine[r.line] || sd.skip[r.key] || sd.journal[r.key].confirmed() {
+				continue
+			}
+			if !yield(tango.BatchOrder{Key: r.key, Request: r.req}) {
+				return
+			}
+		}
+	}
+}
+
+func (sd *sender) run(ctx context.Context) int {
+	inv, o := sd.inv, sd.o
+	if sd.s.fake != nil {
+		fmt.Fprintln(inv.stderr, "tango: the in-process fake keeps no state between commands: a re-run starts from an empty fake")
+	}
+	var err error
+	sd.journal = map[string]resultRecord{}
+	if o.out != "" {
+		if sd.journal, err = loadJournal(journalPath(o.out)); err != nil {
+			return inv.usageError("reading the journal: %v", err)
+		}
+	}
+
+	// Pass 1: read every row; report the bad ones with their line and field.
+	cat, err := sd.s.client.Catalog.Get(ctx, nil)
+	if err != nil {
+		return inv.fail(fmt.Errorf("reading the catalog: %w", err))
+	}
+	currencies := map[string]string{}
+	for _, it := range cat.Items() {
+		currencies[strings.ToUpper(it.UTID)] = strings.ToUpper(it.CurrencyCode)
+	}
+	sd.lines, sd.badLine, sd.skip = map[string]int{}, map[int]bool{}, map[string]bool{}
+	var badRows []sendRow
+	skipped := 0
+	for r := range sd.rows() {
+		if r.line == 0 && r.err != nil {
+			return inv.usageError("reading %s: %v", o.path, r.err)
+		}
+		if r.err == nil && r.currency != "" {
+			if cur, ok := currencies[strings.ToUpper(r.req.UTID)]; ok && cur != r.currency {
+				r.err = &rowError{field: "currency", msg: fmt.Sprintf("the item is sold in %s, not %s", cur, r.currency)}
+			}
+		}
+		if r.err != nil {
+			sd.bad++
+			sd.badLine[r.line] = true
+			fmt.Fprintf(inv.stderr, "tango: %s line %d: %v\n", o.path, r.line, r.err)
+			badRows = append(badRows, sendRow{line: r.line, key: r.key, err: r.err})
+			continue
+		}
+		if first, dup := sd.lines[r.key]; dup {
+			sd.bad++
+			r.err = &rowError{field: "key", msg: fmt.Sprintf("the same key as line %d", first)}
+			sd.badLine[r.line] = true
+			fmt.Fprintf(inv.stderr, "tango: %s line %d: %v\n", o.path, r.line, r.err)
+			badRows = append(badRows, sendRow{line: r.line, key: r.key, err: r.err})
+			continue
+		}
+		sd.lines[r.key] = r.line
+		if sd.journal[r.key].confirmed() {
+			skipped++
+			continue
+		}
+		sd.toSend++
+	}
+	if o.strict && sd.bad > 0 {
+		fmt.Fprintf(inv.stderr, "tango: %d bad row(s) and --strict: nothing was sent\n", sd.bad)
+		return exitUsage
+	}
+
+	// The dry run: catalog, prices, balance.
+	b, err := sd.s.client.Orders.Batch(tango.BatchOptions{Namespace: o.campaign, Concurrency: o.concurrency, IgnoreBalance: o.ignoreBalance})
+	if err != nil {
+		return inv.usageError("%v", err)
+	}
+	est, err := b.DryRun(ctx, sd.dedup(sd.batchRows()))
+	if err != nil {
+		return inv.fail(err)
+	}
+	for _, p := range est.Problems {
+		sd.bad++
+		fmt.Fprintf(inv.stderr, "tango: %s line %d (key %s): %v\n", o.path, sd.lines[p.Key], p.Key, p.Err)
+	}
+	fmt.Fprintf(inv.stderr, "tango: %d row(s) to send, %d already confirmed by an earlier run (journal), %d bad\n", est.Valid, skipped, sd.bad)
+	for _, a := range est.Accounts {
+		fmt.Fprintf(inv.stderr, "tango: account %s: %d row(s), %s %s at published rates; balance %s %s\n",
+			a.AccountIdentifier, a.Rows, a.Total, a.Currency, a.Balance, a.Currency)
+	}
+	if o.strict && len(est.Problems) > 0 {
+		fmt.Fprintf(inv.stderr, "tango: %d row(s) fail the catalog checks and --strict: nothing was sent\n", len(est.Problems))
+		return exitUsage
+	}
+	if !est.Sufficient() && !o.ignoreBalance {
+		fmt.Fprintln(inv.stderr, "tango: the file costs more than the balance: nothing was sent (fund the account, or --ignore-balance)")
+		return exitUsage
+	}
+	if o.dryRun {
+		fmt.Fprintln(inv.stderr, "tango: dry run: nothing was sent")
+		if sd.bad > 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+
+	// Pass 2: send.
+	out, err := openOutput(o.out)
+	if err != nil {
+		return inv.usageError("opening the results file: %v", err)
+	}
+	tally := map[string]int{}
+	record := func(r resultRecord, journal bool) {
+		tally[r.Status]++
+		if err := out.write(r, journal); err != nil {
+			fmt.Fprintf(inv.stderr, "tango: writing the results: %v\n", err)
+		}
+	}
+	for _, r := range badRows {
+		record(resultRecord{Key: r.key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", r.line, r.err)}, false)
+	}
+	for _, p := range est.Problems {
+		// Tango would refuse it too: it is not sent.
+		sd.skip[p.Key] = true
+		sd.toSend--
+		record(resultRecord{Key: p.Key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", sd.lines[p.Key], p.Err)}, false)
+	}
+	for r := range sd.rows() {
+		if j, ok := sd.journal[r.key]; ok && r.err == nil {
+			record(j, false)
+		}
+	}
+	pr := newProgress(inv.stderr, est.Valid, o.plain || !isTerminal(inv.stderr))
+	if o.async {
+		sd.sendAsync(ctx, pr, record)
+	} else {
+		sd.sendOrders(ctx, pr, record)
+	}
+	pr.finish()
+	if err := out.close(); err != nil {
+		fmt.Fprintf(inv.stderr, "tango: closing the results: %v\n", err)
+	}
+
+	done := tally[statusPlaced] + tally[statusReplayed] + tally[statusRefused] + tally[statusFailed] + tally[statusUnknown]
+	notReached := sd.toSend - done
+	if notReached < 0 {
+		notReached = 0
+	}
+	fmt.Fprintf(inv.stderr, "tango: placed %d, replayed %d, refused %d, invalid %d, failed %d, unknown %d, not reached %d\n",
+		tally[statusPlaced], tally[statusReplayed], tally[statusRefused], tally[statusInvalid], tally[statusFailed], tally[statusUnknown], notReached)
+	switch {
+	case tally[statusUnknown]+tally[statusFailed] > 0 || notReached > 0 || ctx.Err() != nil:
+		fmt.Fprintf(inv.stderr, "tango: %d row(s) unsettled (unknown, failed or not reached): run the same command again to finish them; no reward is sent twice\n",
+			tally[statusUnknown]+tally[statusFailed]+notReached)
+		return exitOutcomeUnknown
+	case tally[statusRefused]+tally[statusInvalid] > 0:
+		return exitAPI
+	}
+	return exitOK
+}
+
+// dedup drops rows whose key appeared before (pass 1 reported them).
+func (sd *sender) dedup(rows iter.Seq[tango.BatchOrder]) iter.Seq[tango.BatchOrder] {
+	return func(yield func(tango.BatchOrder) bool) {
+		seen := make(map[string]bool, len(sd.lines))
+		for r := range rows {
+			if seen[r.Key] {
+				continue
+			}
+			seen[r.Key] = true
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
+// sendOrders sends the rows as orders through the SDK's batch sender.
+func (sd *sender) sendOrders(ctx context.Context, pr *progress, record func(resultRecord, bool)) {
+	b, err := sd.s.client.Orders.Batch(tango.BatchOptions{
+		Namespace: sd.o.campaign, Concurrency: sd.o.concurrency, Progress: pr.update,
+	})
+	if err != nil {
+		fmt.Fprintf(sd.inv.stderr, "tango: %v\n", err)
+		return
+	}
+	for _, r := range b.Send(ctx, sd.dedup(sd.batchRows())) {
+		rec := resultRecord{Key: r.Key, ExternalRefID: r.ExternalRefID, Status: string(r.Outcome)}
+		if r.Order != nil {
+			rec.ReferenceOrderID = r.Order.ReferenceOrderID
+		}
+		if r.Err != nil {
+			rec.Error = r.Err.Error()
+		}
+		record(rec, true)
+	}
+}
+
+// asyncChunk is how many rows go into one async order.
+const asyncChunk = 1000
+
+// sendAsync sends the rows as async orders of up to asyncChunk line items, each
+// keyed by its content (campaign, and the keys it holds), waits for each, and
+// reports its line items row by row.
+func (sd *sender) sendAsync(ctx context.Context, pr *progress, record func(resultRecord, bool)) {
+	var chunk []tango.BatchOrder
+	var prog tango.BatchProgress
+	flush := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		defer func() { chunk = chunk[:0] }()
+		keys := make([]string, len(chunk))
+		req := &tango.CreateAsyncOrderRequest{CustomerIdentifier: sd.o.customer, AccountIdentifier: sd.o.account, Campaign: sd.o.campaign}
+		for i, r := range chunk {
+			keys[i] = r.Key
+			q := r.Request
+			req.LineItems = append(req.LineItems, tango.AsyncLineItemRequest{
+				ExternalRefLineItemID: r.Key, UTID: q.UTID, Amount: q.Amount, DeliveryMethod: q.DeliveryMethod,
+				Recipient: q.Recipient, ETID: q.ETID, EmailSubject: q.EmailSubject, Message: q.Message,
+			})
+		}
+		req.ExternalRefID = tango.ExternalRefIDFor(sd.o.campaign, "async-order:"+strings.Join(keys, "\x00"))
+		prog.Sent += len(chunk)
+		sub, err := sd.s.client.AsyncOrders.Create(ctx, req)
+		var res *tango.AsyncOrderResult
+		if err == nil {
+			res, err = sd.s.client.AsyncOrders.Wait(ctx, sub)
+		}
+		if err != nil {
+			status := statusFailed
+			var apiErr *tango.APIError
+			var invalid *tango.ValidationError
+			switch {
+			case errors.Is(err, tango.ErrOutcomeUnknown) || ctx.Err() != nil:
+				status = statusUnknown
+			case errors.As(err, &invalid), errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429:
+				status = statusRefused
+			}
+			for _, k := range keys {
+				record(resultRecord{Key: k, ExternalRefID: req.ExternalRefID, Status: status, Error: err.Error()}, true)
+			}
+			switch status {
+			case statusUnknown:
+				prog.Unknown += len(keys)
+			case statusFailed:
+				prog.Failed += len(keys)
+			default:
+				prog.Refused += len(keys)
+			}
+			pr.update(prog)
+			return ctx.Err() == nil
+		}
+		failed := res.FailedByID()
+		for _, k := range keys {
+			rec := resultRecord{Key: k, ExternalRefID: req.ExternalRefID, ReferenceOrderID: res.Order.ReferenceOrderID, Status: statusPlaced}
+			if sub.Replayed {
+				rec.Status = statusReplayed
+			}
+			if f, bad := failed[k]; bad {
+				rec.Status = statusRefused
+				var why []string
+				for _, e := range f.Errors {
+					why = append(why, e.String())
+				}
+				rec.Error = strings.Join(why, "; ")
+				prog.Refused++
+			} else if rec.Status == statusReplayed {
+				prog.Replayed++
+			} else {
+				prog.Placed++
+			}
+			record(rec, true)
+		}
+		pr.update(prog)
+		return true
+	}
+	for r := range sd.dedup(sd.batchRows()) {
+		if ctx.Err() != nil {
+			break
+		}
+		chunk = append(chunk, r)
+		if len(chunk) == asyncChunk && !flush() {
+			return
+		}
+	}
+	if ctx.Err() == nil {
+		flush()
+	}
+}
