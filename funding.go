@@ -141,7 +141,8 @@ type RegisterCreditCardRequest struct {
 	// Label names the card in listings (required).
 	Label string
 	// IPAddress is the address of the person registering the card, for Tango's
-	// fraud checks (optional; must be an IPv4 or IPv6 address).
+	// fraud checks (required: Tango's reference lists it among the required fields
+	// of CreateCreditCardCriteria; an IPv4 or IPv6 address).
 	IPAddress string
 	// CreditCard is the card (required).
 	CreditCard CreditCardDetails
@@ -187,7 +188,7 @@ func (r *RegisterCreditCardRequest) Validate() error {
 	if v.required("label", r.Label) {
 		v.text("label", r.Label, singleLine)
 	}
-	if r.IPAddress != "" && net.ParseIP(r.IPAddress) == nil {
+	if v.required("ipAddress", r.IPAddress) && net.ParseIP(r.IPAddress) == nil {
 		v.add("ipAddress", keyUnprocessable, "must be an IPv4 or IPv6 address")
 	}
 	number := r.CreditCard.Number.Reveal()
@@ -266,7 +267,7 @@ type registerCardWire struct {
 	CustomerIdentifier string                   `json:"customerIdentifier"`
 	AccountIdentifier  string                   `json:"accountIdentifier"`
 	Label              string                   `json:"label"`
-	IPAddress          string                   `json:"ipAddress,omitempty"`
+	IPAddress          string                   `json:"ipAddress"`
 	CreditCard         cardDetailsWire          `json:"creditCard"`
 	BillingAddress     billingAddressWire       `json:"billingAddress"`
 	ContactInformation []contactInformationWire `json:"contactInformation,omitempty"`

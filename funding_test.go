@@ -172,6 +172,7 @@ func TestRegisterCreditCardValidation(t *testing.T) {
 		{"label", func(r *tango.RegisterCreditCardRequest) { r.Label = " " }, "label", "422.007"},
 		{"label markup", func(r *tango.RegisterCreditCardRequest) { r.Label = "<b>card</b>" }, "label", "422.111"},
 		{"ip", func(r *tango.RegisterCreditCardRequest) { r.IPAddress = "203.0.113.7:443" }, "ipAddress", "422.001"},
+		{"ip missing (the reference requires it)", func(r *tango.RegisterCreditCardRequest) { r.IPAddress = "" }, "ipAddress", "422.007"},
 		{"account", func(r *tango.RegisterCreditCardRequest) { r.AccountIdentifier = "a b" }, "accountIdentifier", "422.501"},
 		{"billing city", func(r *tango.RegisterCreditCardRequest) { r.BillingAddress.City = "" }, "billingAddress.city", "422.007"},
 		{"billing email", func(r *tango.RegisterCreditCardRequest) { r.BillingAddress.EmailAddress = "ada@" }, "billingAddress.emailAddress", "422.134"},

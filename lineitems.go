@@ -175,7 +175,9 @@ type LineItem struct {
 	Campaign            string `json:"campaign,omitempty"`
 	OrderNotes          string `json:"orderNotes,omitempty"`
 	// LineItemActionReason is the reason given for the last action (cancel,
-	// freeze, ...).
+	// freeze, ...). Tango's reference types it as a string (decode it with
+	// Decode into a string); it is kept raw, and redacted when printed, because
+	// the reason may quote free text.
 	LineItemActionReason *RawRecord `json:"lineItemActionReason,omitempty"`
 	// ReissuedFromReferenceLineItemID and ReissuedToReferenceLineItemID link a
 	// reissued reward with its replacement.

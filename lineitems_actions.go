@@ -380,8 +380,9 @@ func (s *LineItemsService) action(ctx context.Context, id, name string, req *Lin
 	return s.accepted(ctx, http.MethodPost, lineItemPath(id, name), req)
 }
 
-// accepted sends a write whose success answer is 202 "Accepted" (not JSON, so
-// nothing is decoded).
+// accepted sends a write whose success answer is 202 "Accepted". Tango's reference
+// declares the JSON string "Accepted"; the body is not decoded, so the bare word
+// some answers carry is accepted too.
 func (s *LineItemsService) accepted(ctx context.Context, method, path string, body any) (*Accepted, error) {
 	r, err := newRequest(method, path, nil, body, retryUnsafe)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,7 +72,7 @@ func TestLineItemGet(t *testing.T) {
 	require.NotNil(t, li.RemainingBalance, "Choice products report what is left")
 	assert.Equal(t, "10.00", li.RemainingBalance.String())
 	assert.False(t, li.DateIssued.IsZero())
-	assert.True(t, li.ExpirationDate.IsZero(), "null expiry decodes as zero")
+	assert.False(t, li.ExpirationDate.IsZero(), "the reference requires expirationDate on every line item")
 	assert.Equal(t, tangotest.DemoAccount, li.AccountIdentifier)
 	assert.Equal(t, tangotest.DemoCustomer, li.CustomerIdentifier)
 	assert.Equal(t, tangotest.UTIDRewardLink, li.UTID)
@@ -122,11 +123,12 @@ func TestLineItemListKeyset(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "elementsPerBlock=2", requestsTo(srv, http.MethodGet, "/lineItems")[0].RawQuery)
 	require.Len(t, first.LineItems, 2)
-	assert.Equal(t, ids[:2], []string{first.LineItems[0].ReferenceLineItemID, first.LineItems[1].ReferenceLineItemID})
+	assert.Equal(t, []string{ids[2], ids[1]}, []string{first.LineItems[0].ReferenceLineItemID, first.LineItems[1].ReferenceLineItemID},
+		"newest first by default (columnSortName dateIssued, columnSortAscending false)")
 	assert.Equal(t, 2, first.KeysetPage.ResultCount)
 	assert.EqualValues(t, 3, first.KeysetPage.TotalCount)
 	require.Len(t, first.KeysetPage.NextPageKeys, 2)
-	assert.Regexp(t, `^\d+$`, string(first.KeysetPage.NextPageKeys[0]), "a numeric key decodes into its digits")
+	assert.Regexp(t, `^\d{4}-\d{2}-\d{2}T`, string(first.KeysetPage.NextPageKeys[0]), "the sort value, a string as the reference types it")
 	assert.Equal(t, ids[1], string(first.KeysetPage.NextPageKeys[1]))
 	assert.Empty(t, first.KeysetPage.PreviousPageKeys)
 	assert.Nil(t, first.LineItems[0].Reward, "list rows carry no reward")
@@ -138,7 +140,7 @@ func TestLineItemListKeyset(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{string(first.KeysetPage.NextPageKeys[0]), ids[1]}, q["pageKeys"], "keys go back one value each, in order")
 	require.Len(t, second.LineItems, 1)
-	assert.Equal(t, ids[2], second.LineItems[0].ReferenceLineItemID)
+	assert.Equal(t, ids[0], second.LineItems[0].ReferenceLineItemID)
 	assert.Empty(t, second.KeysetPage.NextPageKeys)
 
 	back, err := c.LineItems.List(ctx, &tango.ListLineItemsParams{ElementsPerBlock: 2, PageKeys: second.KeysetPage.PreviousPageKeys, PagePrevious: true})
@@ -146,12 +148,21 @@ func TestLineItemListKeyset(t *testing.T) {
 	reqs = requestsTo(srv, http.MethodGet, "/lineItems")
 	assert.Contains(t, reqs[len(reqs)-1].RawQuery, "pagePrevious=true")
 	require.Len(t, back.LineItems, 2)
-	assert.Equal(t, ids[0], back.LineItems[0].ReferenceLineItemID)
+	assert.Equal(t, ids[2], back.LineItems[0].ReferenceLineItemID)
 
 	filtered, err := c.LineItems.List(ctx, &tango.ListLineItemsParams{ReferenceOrderID: second.LineItems[0].ReferenceOrderID})
 	require.NoError(t, err)
 	require.Len(t, filtered.LineItems, 1)
-	assert.Equal(t, ids[2], filtered.LineItems[0].ReferenceLineItemID)
+	assert.Equal(t, ids[0], filtered.LineItems[0].ReferenceLineItemID)
+
+	asc := true
+	oldest, err := c.LineItems.List(ctx, &tango.ListLineItemsParams{ColumnSortName: "dateIssued", ColumnSortAscending: &asc})
+	require.NoError(t, err)
+	require.Len(t, oldest.LineItems, 3)
+	assert.Equal(t, ids[0], oldest.LineItems[0].ReferenceLineItemID, "columnSortAscending=true: oldest first")
+	byName, err := c.LineItems.List(ctx, &tango.ListLineItemsParams{ColumnSortName: "amountIssued", ColumnSortAscending: &asc})
+	require.NoError(t, err)
+	require.Len(t, byName.LineItems, 3)
 }
 
 func TestLineItemAll(t *testing.T) {
@@ -169,6 +180,7 @@ func TestLineItemAll(t *testing.T) {
 		require.NoError(t, err)
 		got = append(got, li.ReferenceLineItemID)
 	}
+	slices.Reverse(ids) // newest first
 	assert.Equal(t, ids, got)
 	assert.Len(t, requestsTo(srv, http.MethodGet, "/lineItems"), 3)
 	assert.True(t, params.PagePrevious, "the caller's params are not changed")
@@ -334,9 +346,9 @@ func TestLineItemActions(t *testing.T) {
 	assert.Equal(t, "frozen", li.RewardStatus)
 	assert.False(t, li.CanFreeze)
 	require.NotNil(t, li.LineItemActionReason)
-	var last struct{ ReasonCode string }
-	require.NoError(t, li.LineItemActionReason.Decode(&last))
-	assert.Equal(t, "OTHER", last.ReasonCode)
+	var last string
+	require.NoError(t, li.LineItemActionReason.Decode(&last), "a string, as the reference types it")
+	assert.Equal(t, "OTHER", last)
 	require.Len(t, li.LineItemActionHistory, 1)
 	assert.Equal(t, "[REDACTED]", fmt.Sprint(li.LineItemActionHistory[0]))
 
@@ -635,7 +647,7 @@ const verboseLineItem = `{
   "recipient": {"email": "rita.recipient@example.com", "firstName": "Rita", "lastName": "R", "mobileNumber": null, "address": null},
   "sender": {"firstName": "S", "lastName": "T", "email": "sender@example.com"},
   "purchaseOrderNumber": "PO-9", "campaign": "c", "orderNotes": "n",
-  "lineItemActionReason": {"reasonCode": "FRAUD", "otherReason": null},
+  "lineItemActionReason": "FRAUD",
   "lineItemErrors": [{"error_code": "E1", "error_message": "retrying delivery"}], "quantity": 1,
   "reward": {"credentials": {"Redemption Link": "https://example.invalid/r/1"},
              "credentialList": [{"label": "Redemption Link", "value": "https://example.invalid/r/1", "type": "url", "credentialType": "redemptionUrl"}],
@@ -660,6 +672,9 @@ func TestLineItemDecodesTangoPayload(t *testing.T) {
 	assert.Equal(t, "25.5", li.AmountCharged.Total.String())
 	assert.Nil(t, li.RemainingBalance)
 	assert.Equal(t, 2026, li.ExpirationDate.Year())
+	var reason string
+	require.NoError(t, li.LineItemActionReason.Decode(&reason))
+	assert.Equal(t, "FRAUD", reason)
 	assert.Equal(t, []tango.LineItemError{{ErrorCode: "E1", ErrorMessage: "retrying delivery"}}, li.LineItemErrors)
 	require.Len(t, li.RedemptionHistory, 1)
 	var red struct {

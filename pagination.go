@@ -161,6 +161,23 @@ func listPage[T any](ctx context.Context, c *Client, path string, q url.Values, 
 		q = url.Values{}
 	}
 	cp.apply(q)
+	return getPage[T](ctx, c, path, q, customer, account)
+}
+
+// listAlwaysPaged is listPage for a list Tango always answers with a cursor page
+// (GET /rewardCountries): its reference declares the cursor parameters but no
+// paginate switch, so none is sent.
+func listAlwaysPaged[T any](ctx context.Context, c *Client, path string, q url.Values, cp CursorParams) (*Page[T], error) {
+	if q == nil {
+		q = url.Values{}
+	}
+	cp.apply(q)
+	q.Del("paginate")
+	return getPage[T](ctx, c, path, q, "", "")
+}
+
+// getPage sends a cursor list request and decodes the page.
+func getPage[T any](ctx context.Context, c *Client, path string, q url.Values, customer, account string) (*Page[T], error) {
 	r, err := newRequest(http.MethodGet, path, q, nil, retryRead)
 	if err != nil {
 		return nil, err

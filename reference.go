@@ -136,7 +136,7 @@ func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCo
 	q := listQuery{url.Values{}}
 	q.str("countries", strings.Join(p.Countries, ","))
 	q.str("preferredCurrencies", strings.Join(p.PreferredCurrencies, ","))
-	return listPage[RewardCountry](ctx, s.c, "/rewardCountries", q.Values, p.CursorParams, "", "")
+	return listAlwaysPaged[RewardCountry](ctx, s.c, "/rewardCountries", q.Values, p.CursorParams)
 }
 
 // AllRewardCountries walks every reward country that matches params, page after
@@ -187,6 +187,11 @@ func (s *ReferenceService) CredentialTypes(ctx context.Context) ([]*CredentialTy
 
 // ExchangeRate is Tango's rate between an account (base) currency and a reward
 // currency. Tango updates its rates once a day, between 12:00 and 13:00 UTC.
+//
+// Direction: BaseFx is how many units of RewardCurrency one unit of BaseCurrency
+// buys. Tango's sandbox answered rewardCurrency USD, baseCurrency NZD, baseFx 0.7313
+// (one NZD buys 0.7313 USD), so a reward of R costs about R / BaseFx in the
+// account's currency; [ExchangeRate.Price] works it out.
 type ExchangeRate struct {
 	// LastModifiedDate is when Tango last updated the rate.
 	LastModifiedDate time.Time `json:"lastModifiedDate"`
@@ -194,7 +199,8 @@ type ExchangeRate struct {
 	RewardCurrency string `json:"rewardCurrency"`
 	// BaseCurrency is the currency of the account charged.
 	BaseCurrency string `json:"baseCurrency"`
-	// BaseFx is the rate, exact. Tango sends it as a JSON number or as a string;
+	// BaseFx is the rate, exact: units of RewardCurrency per one unit of
+	// BaseCurrency. Tango sends it as a JSON number or as a string;
 	// both decode. It is held in an Amount, the SDK's exact decimal, although it
 	// is a rate and not money.
 	BaseFx Amount `json:"baseFx"`

@@ -136,7 +136,7 @@ func TestRewardCountries(t *testing.T) {
 	page, err := c.Reference.RewardCountries(ctx, &tango.RewardCountriesParams{Countries: []string{"US", "DEU", "FR"}, PreferredCurrencies: []string{"USD", "EUR"}})
 	require.NoError(t, err)
 	r := onlyRequest(t, srv, http.MethodGet, "/rewardCountries")
-	assert.Equal(t, url.Values{"paginate": {"true"}, "countries": {"US,DEU,FR"}, "preferredCurrencies": {"USD,EUR"}}, queryOf(t, r))
+	assert.Equal(t, url.Values{"countries": {"US,DEU,FR"}, "preferredCurrencies": {"USD,EUR"}}, queryOf(t, r))
 	var codes []string
 	for _, ct := range page.Items {
 		codes = append(codes, ct.TwoLetterCode)
@@ -170,7 +170,7 @@ func TestExchangeRates(t *testing.T) {
 	require.Len(t, rates.ExchangeRates, 2)
 	assert.Equal(t, "EUR", rates.ExchangeRates[0].RewardCurrency)
 	assert.Equal(t, "USD", rates.ExchangeRates[0].BaseCurrency)
-	assert.Equal(t, tangotest.EURToUSD, rates.ExchangeRates[0].BaseFx.String())
+	assert.Equal(t, tangotest.EURPerUSD, rates.ExchangeRates[0].BaseFx.String())
 	assert.Equal(t, "1.271234", rates.ExchangeRates[1].BaseFx.String())
 	assert.False(t, rates.ExchangeRates[0].LastModifiedDate.IsZero())
 	assert.NotEmpty(t, rates.RequestID)

@@ -24,10 +24,12 @@ const (
 	// UTIDInactive is an inactive USD item: orders for it fail with 422.030.
 	UTIDInactive = "U000777"
 	// UTIDEuro is a variable-value EUR item (5.00 to 500.00). USD accounts buy it at
-	// the fixture rate EURToUSD.
+	// the fixture rate EURPerUSD.
 	UTIDEuro = "U720040"
-	// EURToUSD is the fixture exchange rate from EUR rewards to USD accounts.
-	EURToUSD = "1.1"
+	// EURPerUSD is the fixture baseFx of EUR rewards for USD accounts: one USD buys
+	// 0.92 EUR (Tango's direction: reward-currency units per unit of the account's
+	// currency). A 20.00 EUR reward costs 20.00 / 0.92 = 21.74 USD.
+	EURPerUSD = "0.92"
 )
 
 // loadFixtures fills a new server with the default state.
@@ -53,7 +55,7 @@ func (s *Server) loadFixtures() error {
 				BrandName: "Example Euro Store", CurrencyCode: "EUR", MinValue: "5.00", MaxValue: "500.00",
 				Countries: []string{"DE", "FR"}, Credential: CredentialCardNumber})
 		},
-		func() error { return s.SetExchangeRate("EUR", "USD", EURToUSD) },
+		func() error { return s.SetExchangeRate("EUR", "USD", EURPerUSD) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -3,7 +3,6 @@ package tangotest
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -21,6 +20,9 @@ import (
 const (
 	// cancelWindow is how long after issue a reward may be cancelled.
 	cancelWindow = 5 * 24 * time.Hour
+	// fakeRewardLifeYears dates every fake reward's expirationDate, which Tango's
+	// reference requires on every line item, this many years after issue.
+	fakeRewardLifeYears = 5
 	// maxReissues is how often one reward may be reissued (403.022).
 	maxReissues = 5
 	// defaultLineItemsPerPage and maxLineItemsPerPage bound elementsPerBlock.
@@ -41,7 +43,7 @@ type lineItemState struct {
 	reissuedTo   string
 	reissuedFrom string
 	reissues     int
-	lastReason   *reasonWire
+	lastReason   string // the reason code of the last action
 	actions      []actionWire
 	resends      []lineResendWire
 	lastResend   time.Time
@@ -61,11 +63,13 @@ type reasonWire struct {
 	OtherReason string `json:"otherReason,omitempty"`
 }
 
+// actionWire is one entry of lineItemActionHistory (Tango's LineItemAction).
 type actionWire struct {
-	Action      string `json:"action"`
-	ReasonCode  string `json:"reasonCode"`
-	OtherReason string `json:"otherReason,omitempty"`
-	Date        string `json:"date"`
+	Action                 string `json:"action"`
+	Reason                 string `json:"reason,omitempty"`
+	ActionDate             string `json:"actionDate"`
+	OldReferenceLineItemID string `json:"oldReferenceLineItemId,omitempty"`
+	NewReferenceLineItemID string `json:"newReferenceLineItemId,omitempty"`
 }
 
 type lineResendWire struct {
@@ -84,7 +88,7 @@ type lineItemWire struct {
 	OrderSource                     string           `json:"orderSource"`
 	Status                          string           `json:"status"`
 	OrderStatus                     string           `json:"orderStatus"`
-	EmailStatus                     string           `json:"emailStatus,omitempty"`
+	EmailStatus                     string           `json:"emailStatus"`
 	DeliveryMethod                  string           `json:"deliveryMethod"`
 	DeliveryStatus                  string           `json:"deliveryStatus"`
 	RewardStatus                    string           `json:"rewardStatus"`
@@ -94,20 +98,20 @@ type lineItemWire struct {
 	RewardName                      string           `json:"rewardName"`
 	AmountIssued                    moneyView        `json:"amountIssued"`
 	AmountCharged                   moneyView        `json:"amountCharged"`
-	RemainingBalance                *json.Number     `json:"remainingBalance"`
+	RemainingBalance                *json.Number     `json:"remainingBalance,omitempty"`
 	DateIssued                      string           `json:"dateIssued"`
-	ExpirationDate                  *string          `json:"expirationDate"`
+	ExpirationDate                  string           `json:"expirationDate"`
 	AccountNumber                   string           `json:"accountNumber"`
 	AccountIdentifier               string           `json:"accountIdentifier"`
 	CustomerIdentifier              string           `json:"customerIdentifier"`
-	Etid                            string           `json:"etid,omitempty"`
+	Etid                            string           `json:"etid"`
 	Utid                            string           `json:"utid"`
 	Recipient                       recipientWire    `json:"recipient"`
 	Sender                          nameEmail        `json:"sender"`
-	PurchaseOrderNumber             *string          `json:"purchaseOrderNumber"`
+	PurchaseOrderNumber             *string          `json:"purchaseOrderNumber,omitempty"`
 	Campaign                        string           `json:"campaign"`
 	OrderNotes                      string           `json:"orderNotes"`
-	LineItemActionReason            *reasonWire      `json:"lineItemActionReason"`
+	LineItemActionReason            string           `json:"lineItemActionReason,omitempty"`
 	ReissuedFromReferenceLineItemID string           `json:"reissuedFromReferenceLineItemId,omitempty"`
 	ReissuedToReferenceLineItemID   string           `json:"reissuedToReferenceLineItemId,omitempty"`
 	LineItemErrors                  []any            `json:"lineItemErrors"`
@@ -119,14 +123,14 @@ type lineItemWire struct {
 	RewardViewHistory               []any            `json:"rewardViewHistory,omitempty"`
 }
 
-// keysetPageWire is the paging object of GET /lineItems. Keys are the row's issue
-// time in milliseconds (a JSON number) and its id (a string), as a keyset over
-// (dateIssued, id) would be.
+// keysetPageWire is the paging object of GET /lineItems. Keys are strings, as the
+// reference types them: the boundary row's sort value and its id, as a keyset over
+// (sort column, id) would be.
 type keysetPageWire struct {
-	NextPageKeys     []any `json:"nextPageKeys"`
-	PreviousPageKeys []any `json:"previousPageKeys"`
-	ResultCount      int   `json:"resultCount"`
-	TotalCount       int64 `json:"totalCount"`
+	NextPageKeys     []string `json:"nextPageKeys"`
+	PreviousPageKeys []string `json:"previousPageKeys"`
+	ResultCount      int      `json:"resultCount"`
+	TotalCount       int64    `json:"totalCount"`
 }
 
 type lineItemListWire struct {
@@ -254,6 +258,7 @@ func (l *lineItems) view(o *order, st *lineItemState, verbose bool) lineItemWire
 		CustomerIdentifier: o.customer, Etid: ov.Etid, Utid: o.utid, Recipient: ov.Recipient, Sender: ov.Sender,
 		PurchaseOrderNumber: ov.PurchaseOrderNumber, Campaign: ov.Campaign, OrderNotes: ov.Notes,
 		LineItemActionReason: st.lastReason, ReissuedFromReferenceLineItemID: st.reissuedFrom,
+		ExpirationDate: stamp(o.createdAt.AddDate(fakeRewardLifeYears, 0, 0)), EmailStatus: "NOT_DELIVERED",
 		ReissuedToReferenceLineItemID: st.reissuedTo, LineItemErrors: []any{}, Quantity: 1,
 	}
 	if ov.DeliveryMethod == "EMAIL" {
@@ -322,9 +327,20 @@ func (l *lineItems) handleList(c *call) {
 		return
 	}
 
+	sortBy := q.Get("columnSortName")
+	if sortBy == "" {
+		sortBy = "dateIssued"
+	}
+	sortKey, known := lineItemSortKeys[sortBy]
+	if !known {
+		c.fieldErrors(fieldErrorInfo{Path: "columnSortName", I18nKey: "400.001", Message: "The sort column is not one Tango sorts line items by.", InvalidValue: sortBy})
+		return
+	}
+	ascending := strings.EqualFold(q.Get("columnSortAscending"), "true")
+
 	s := l.s
 	s.mu.Lock()
-	var rows []lineItemWire
+	var rows []lineItemRow
 	for _, o := range s.orders {
 		st := l.state[o.lineItemID]
 		if st == nil {
@@ -334,16 +350,17 @@ func (l *lineItems) handleList(c *call) {
 		if !lineItemMatches(&v, o, q, start, end) {
 			continue
 		}
-		rows = append(rows, v)
+		rows = append(rows, lineItemRow{v, sortKey(o, &v)})
 	}
 	s.mu.Unlock()
+	sortLineItems(rows, ascending)
 
 	from, to := 0, min(per, len(rows))
 	if len(keys) > 0 {
 		at := -1
 		boundary := keys[len(keys)-1]
 		for i := range rows {
-			if rows[i].ReferenceLineItemID == boundary {
+			if rows[i].view.ReferenceLineItemID == boundary {
 				at = i
 				break
 			}
@@ -358,11 +375,11 @@ func (l *lineItems) handleList(c *call) {
 			from, to = at+1, min(at+1+per, len(rows))
 		}
 	}
-	out := lineItemListWire{LineItems: rows[from:to]}
-	if out.LineItems == nil {
-		out.LineItems = []lineItemWire{}
+	out := lineItemListWire{LineItems: []lineItemWire{}}
+	for _, r := range rows[from:to] {
+		out.LineItems = append(out.LineItems, r.view)
 	}
-	out.KeysetPage = keysetPageWire{NextPageKeys: []any{}, PreviousPageKeys: []any{}, ResultCount: to - from, TotalCount: int64(len(rows))}
+	out.KeysetPage = keysetPageWire{NextPageKeys: []string{}, PreviousPageKeys: []string{}, ResultCount: to - from, TotalCount: int64(len(rows))}
 	if to < len(rows) && to > from {
 		out.KeysetPage.NextPageKeys = rowKeys(rows[to-1])
 	}
@@ -372,13 +389,10 @@ func (l *lineItems) handleList(c *call) {
 	c.ok(http.StatusOK, out)
 }
 
-// rowKeys are a row's keyset keys: its issue time in milliseconds and its id.
-func rowKeys(w lineItemWire) []any {
-	ms := int64(0)
-	if t, err := time.Parse(time.RFC3339Nano, w.DateIssued); err == nil {
-		ms = t.UnixMilli()
-	}
-	return []any{json.Number(strconv.FormatInt(ms, 10)), w.ReferenceLineItemID}
+// rowKeys are a row's keyset keys, strings as the reference types them: its sort
+// value and its id.
+func rowKeys(r lineItemRow) []string {
+	return []string{r.key.text, r.view.ReferenceLineItemID}
 }
 
 // lineItemMatches applies the GET /lineItems filters.
@@ -495,9 +509,12 @@ func readReason(c *call, action string) (reasonWire, bool) {
 
 // record notes an action in the line item's history.
 func (l *lineItems) record(st *lineItemState, action string, r reasonWire) {
-	rr := r
-	st.lastReason = &rr
-	st.actions = append(st.actions, actionWire{Action: action, ReasonCode: r.ReasonCode, OtherReason: r.OtherReason, Date: stamp(l.s.now())})
+	st.lastReason = r.ReasonCode
+	reason := r.ReasonCode
+	if r.OtherReason != "" {
+		reason += ": " + r.OtherReason
+	}
+	st.actions = append(st.actions, actionWire{Action: action, Reason: reason, ActionDate: stamp(l.s.now())})
 }
 
 // handleCancel serves POST /lineItems/{id}/cancel: the reward is cancelled and
@@ -767,13 +784,13 @@ func (l *lineItems) handleEmbeddedURL(c *call) {
 	c.ok(http.StatusOK, map[string]string{"url": u})
 }
 
-// acceptedText answers 202 with the bare word Accepted, as Tango does for line
-// item changes. Tango labels the body JSON although it is not; so does the fake.
+// acceptedText answers 202 with the JSON string "Accepted", as Tango's reference
+// declares (schema string, example "\"Accepted\"") for line item changes.
 func (c *call) acceptedText() {
 	if !c.runFaults(true) {
 		return
 	}
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.WriteHeader(http.StatusAccepted)
-	_, _ = c.w.Write([]byte("Accepted"))
+	_, _ = c.w.Write([]byte(`"Accepted"`))
 }

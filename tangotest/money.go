@@ -162,9 +162,13 @@ func parseRate(text string) (rate, error) {
 	return rate(v), err
 }
 
-// convert applies the rate to an amount, rounding half up to the cent.
-func (r rate) convert(a amount) amount {
-	return amount((int64(a)*int64(r) + int64(unitRate)/2) / int64(unitRate))
+// charge prices a reward of a in the reward currency in the account's currency. The
+// rate is Tango's baseFx, reward-currency units per one unit of the account's (base)
+// currency, so the price is a / baseFx. Tango documents no rounding rule; the fake
+// rounds half up to the cent (the order's amountCharged is what counts).
+func (r rate) charge(a amount) amount {
+	// cents = a × 1e6 / r, rounded half up: (2·a·1e6 + r) / (2·r).
+	return amount((2*int64(a)*int64(unitRate) + int64(r)) / (2 * int64(r)))
 }
 
 // number writes the rate as a JSON number without trailing zeros ("1", "1.085").

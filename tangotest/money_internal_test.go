@@ -56,10 +56,13 @@ func TestRate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1.085", string(r.number()))
 	assert.Equal(t, "1", string(unitRate.number()))
-	assert.Equal(t, "10.85", r.convert(1000).String())
-	assert.Equal(t, "0.01", r.convert(1).String(), "1.085 cents rounds to 1 cent")
-	half, _ := parseRate("0.5")
-	assert.Equal(t, "0.01", half.convert(1).String(), "half a cent rounds up")
+	assert.Equal(t, "9.22", r.charge(1000).String(), "10.00 / 1.085 = 9.2166 rounds to 9.22")
+	assert.Equal(t, "0.01", r.charge(1).String(), "0.0092 rounds to 1 cent")
+	two, _ := parseRate("2")
+	assert.Equal(t, "0.01", two.charge(1).String(), "half a cent rounds up")
+	assert.Equal(t, "0.50", two.charge(100).String())
+	eur, _ := parseRate("0.92")
+	assert.Equal(t, "21.74", eur.charge(2000).String(), "20 EUR at 0.92 EUR per USD")
 }
 
 // FuzzParseDecimal checks the exact parser against math/big: whatever it accepts must

@@ -166,7 +166,7 @@ func (s *Server) placeOrderLocked(in orderInput) (*order, func(*call)) {
 		return nil, failFields(fieldErrorInfo{Path: "utid", I18nKey: "422.166",
 			Message: "This item cannot be ordered from an account in " + acct.currency + ".", InvalidValue: in.utid})
 	}
-	charged := r.convert(in.amount)
+	charged := r.charge(in.amount)
 	if charged > acct.balance {
 		return nil, failWith(http.StatusPaymentRequired, "402.001", "There are not enough funds in the account to place this order.")
 	}
@@ -257,7 +257,7 @@ func (o *order) view(withReward bool) orderWire {
 		Recipient:           o.in.recipient,
 		EmailSubject:        o.in.emailSubject,
 		Message:             o.in.message,
-		Etid:                o.in.etid,
+		Etid:                etidOrDefault(o.in.etid),
 		SendEmail:           o.in.deliveryMethod == "EMAIL",
 		DeliveryMethod:      o.in.deliveryMethod,
 		Status:              o.status,
@@ -267,10 +267,7 @@ func (o *order) view(withReward bool) orderWire {
 		PurchaseOrderNumber: o.in.poNumber,
 		CreatedAt:           stamp(o.createdAt),
 	}
-	if o.externalRefID != "" {
-		ref := o.externalRefID
-		w.ExternalRefID = &ref
-	}
+	w.ExternalRefID = o.externalRefID
 	if withReward {
 		rw := &rewardWire{
 			Credentials:            map[string]string{},
@@ -306,4 +303,16 @@ func (s *Server) OrderCount(accountIdentifier, externalRefID string) int {
 		}
 	}
 	return n
+}
+
+// DefaultETID is the template Tango uses for orders that name none.
+const DefaultETID = "E000000"
+
+// etidOrDefault is the etid an order shows: the one it named, or Tango's default
+// template. The reference marks etid required on orders and line items.
+func etidOrDefault(etid string) string {
+	if etid == "" {
+		return DefaultETID
+	}
+	return etid
 }

@@ -58,7 +58,7 @@ func TestFixedValueOrderCarriesCardNumberAndPIN(t *testing.T) {
 	creds := r.obj(t)["reward"].(map[string]any)["credentials"].(map[string]any)
 	assert.Regexp(t, `^\d{16}$`, creds["Card Number"])
 	assert.Regexp(t, `^\d{4}$`, creds["PIN"])
-	assert.Nil(t, r.obj(t)["externalRefID"], "no externalRefID is null")
+	assert.Equal(t, "", r.obj(t)["externalRefID"], "the reference requires externalRefID, a string: none is \"\"")
 }
 
 func TestReplayReturnsStoredOrderUnchanged(t *testing.T) {
@@ -225,8 +225,9 @@ func TestForeignCurrencyOrderIsConverted(t *testing.T) {
 	r := f.do(http.MethodPost, "orders", order("eur", tangotest.UTIDEuro, "20.00"))
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.raw)
 	assert.Contains(t, string(r.raw), `"denomination":{"value":20.00,"currencyCode":"EUR"`)
-	assert.Contains(t, string(r.raw), `"amountCharged":{"value":22.00,"currencyCode":"USD","exchangeRate":1.1`)
-	assert.Equal(t, "978.00", f.srv.Balance(tangotest.DemoAccount))
+	// baseFx 0.92 is EUR per USD, so 20.00 EUR costs 20.00 / 0.92 = 21.739… USD.
+	assert.Contains(t, string(r.raw), `"amountCharged":{"value":21.74,"currencyCode":"USD","exchangeRate":0.92`)
+	assert.Equal(t, "978.26", f.srv.Balance(tangotest.DemoAccount))
 
 	// No rate for the account's currency: 422.166.
 	require.NoError(t, f.srv.AddAccount(tangotest.DemoCustomer, "gbp-account", "GBP", "100"))

@@ -33,6 +33,16 @@ func writeList[T any](c *call, items []T) {
 		c.ok(http.StatusOK, items)
 		return
 	}
+	writeCursorPage(c, items)
+}
+
+// writeCursorPage answers with one cursor page of items (maxResults, nextCursor and
+// prevCursor from the query), for lists that always page.
+func writeCursorPage[T any](c *call, items []T) {
+	q := c.r.URL.Query()
+	if items == nil {
+		items = []T{}
+	}
 	limit, ok := intParam(q, "maxResults", defaultMaxResults)
 	if !ok || limit < 1 || limit > maxMaxResults {
 		c.fieldErrors(fieldErrorInfo{Path: "maxResults", I18nKey: "400.001", Message: "maxResults must be between 1 and 200.", InvalidValue: q.Get("maxResults")})

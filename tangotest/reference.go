@@ -116,8 +116,8 @@ func (s *Server) handleBrandCategories(c *call) {
 }
 
 // handleRewardCountries serves GET /rewardCountries (countries and
-// preferredCurrencies as comma-separated lists; cursor paging with
-// paginate=true).
+// preferredCurrencies as comma-separated lists). The answer is always a cursor page:
+// the reference declares the cursor parameters but no paginate switch.
 func (s *Server) handleRewardCountries(c *call) {
 	q := c.r.URL.Query()
 	countries := splitList(q.Get("countries"))
@@ -129,7 +129,7 @@ func (s *Server) handleRewardCountries(c *call) {
 			out = append(out, ct)
 		}
 	}
-	writeList(c, out)
+	writeCursorPage(c, out)
 }
 
 // splitList splits a comma-separated query value, dropping blanks.

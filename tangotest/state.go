@@ -148,9 +148,12 @@ func (s *Server) SetBalance(accountIdentifier, balance string) error {
 	return nil
 }
 
-// SetExchangeRate sets the rate used when an account in accountCurrency buys an item
-// in rewardCurrency: amountCharged = denomination × rate, rounded half up to the cent.
-// Without a rate such an order fails with 422.166. The fixtures define EUR→USD 1.1.
+// SetExchangeRate sets Tango's baseFx for an account in accountCurrency (the base
+// currency) buying an item in rewardCurrency. As on Tango, value is how many units of
+// rewardCurrency one unit of accountCurrency buys: the fixtures' EUR row has baseFx
+// EURPerUSD (0.92 EUR for 1 USD). An order is charged amountCharged = denomination /
+// value, rounded half up to the cent (a 20.00 EUR reward costs 21.74 USD). Without a
+// rate such an order fails with 422.166.
 func (s *Server) SetExchangeRate(rewardCurrency, accountCurrency, value string) error {
 	if !currencyPattern.MatchString(rewardCurrency) || !currencyPattern.MatchString(accountCurrency) {
 		return fmt.Errorf("tangotest: currencies %q and %q must be three-letter codes", rewardCurrency, accountCurrency)

@@ -72,8 +72,8 @@ type recipientWire struct {
 	Email        string       `json:"email"`
 	FirstName    string       `json:"firstName"`
 	LastName     string       `json:"lastName"`
-	MobileNumber *string      `json:"mobileNumber"`
-	Address      *addressWire `json:"address"`
+	MobileNumber *string      `json:"mobileNumber,omitempty"`
+	Address      *addressWire `json:"address,omitempty"`
 }
 
 // credentialWire is one entry of reward.credentialList.
@@ -97,7 +97,7 @@ type rewardWire struct {
 type orderWire struct {
 	ReferenceOrderID    string        `json:"referenceOrderID"`
 	ReferenceLineItemID string        `json:"referenceLineItemID"`
-	ExternalRefID       *string       `json:"externalRefID"`
+	ExternalRefID       string        `json:"externalRefID"` // required: "" when the order had none
 	CustomerIdentifier  string        `json:"customerIdentifier"`
 	AccountIdentifier   string        `json:"accountIdentifier"`
 	AccountNumber       string        `json:"accountNumber"`
@@ -109,14 +109,14 @@ type orderWire struct {
 	Recipient           recipientWire `json:"recipient"`
 	EmailSubject        string        `json:"emailSubject"`
 	Message             string        `json:"message"`
-	Etid                string        `json:"etid,omitempty"`
+	Etid                string        `json:"etid"`
 	SendEmail           bool          `json:"sendEmail"`
 	DeliveryMethod      string        `json:"deliveryMethod"`
 	Status              string        `json:"status"`
 	OrderStatus         string        `json:"orderStatus,omitempty"`
 	Campaign            string        `json:"campaign"`
 	Notes               string        `json:"notes,omitempty"`
-	PurchaseOrderNumber *string       `json:"purchaseOrderNumber"`
+	PurchaseOrderNumber *string       `json:"purchaseOrderNumber,omitempty"`
 	CreatedAt           string        `json:"createdAt"`
 	Reward              *rewardWire   `json:"reward,omitempty"`
 }
