@@ -20,26 +20,81 @@ import (
 	"time"
 
 	"github.com/tango-sdk/tango-go"
-	"github.com/tango-sdk/tango-go/internal/envclient"
+	"github.com/tango-sdk/tango-go/tangotest"
 )
 
 func main() {
 	// The context bounds everything, retries and the order lookup included.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := run(ctx, os.Stdout, envclient.Config{}); err != nil {
+	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, out io.Writer, cfg envclient.Config) error {
-	setup, err := envclient.New(cfg, tango.WithUserAgent("tango-go-quickstart"))
+// setup is a ready client and the customer and account it acts on.
+type setup struct {
+	client            *tango.Client
+	customer, account string
+	close             func()
+}
+
+// newSetup builds the client the way a service does: credentials from the
+// environment, Tango's sandbox, and options. With no credentials set it starts a
+// tangotest fake in-process instead and points the client at it (its environment,
+// its test CA), so the quickstart runs anywhere without reaching a real Tango host.
+func newSetup(out io.Writer, getenv func(string) string) (*setup, error) {
+	opts := []tango.Option{tango.WithUserAgent("tango-go-quickstart")}
+
+	var auth tango.Auth
+	id, secret := getenv("TANGO_CLIENT_ID"), getenv("TANGO_CLIENT_SECRET")
+	name, key := getenv("TANGO_PLATFORM_NAME"), getenv("TANGO_PLATFORM_KEY")
+	switch {
+	case id != "" || secret != "":
+		if id == "" || secret == "" {
+			return nil, errors.New("set both TANGO_CLIENT_ID and TANGO_CLIENT_SECRET")
+		}
+		auth = tango.OAuth2(id, secret) // client credentials; tokens are cached and refreshed
+	case name != "" || key != "":
+		if name == "" || key == "" {
+			return nil, errors.New("set both TANGO_PLATFORM_NAME and TANGO_PLATFORM_KEY")
+		}
+		auth = tango.BasicAuth(name, key)
+	default:
+		srv := tangotest.NewServer() // fixtures: tangotest.DemoCustomer, DemoAccount, a small catalog
+		c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append(opts, tango.WithRootCAs(srv.RootCAs()))...)
+		if err != nil {
+			srv.Close()
+			return nil, err
+		}
+		fmt.Fprintln(out, "no TANGO_* credentials set: using a tangotest fake server in-process at "+srv.URL())
+		return &setup{c, tangotest.DemoCustomer, tangotest.DemoAccount, func() { _ = c.Close(); srv.Close() }}, nil
+	}
+
+	// The quickstart never uses production: it places real orders.
+	if env := getenv("TANGO_ENVIRONMENT"); env != "" && env != "sandbox" {
+		return nil, fmt.Errorf("TANGO_ENVIRONMENT=%s: the quickstart runs on Tango's sandbox only", env)
+	}
+	customer, account := getenv("TANGO_CUSTOMER"), getenv("TANGO_ACCOUNT")
+	if customer == "" || account == "" {
+		return nil, errors.New("set TANGO_CUSTOMER and TANGO_ACCOUNT to the customer and account to act on")
+	}
+	c, err := tango.NewClient(tango.Sandbox, auth, opts...)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(out, "using Tango "+tango.Sandbox.String())
+	return &setup{c, customer, account, func() { _ = c.Close() }}, nil
+}
+
+// run walks the main path. getenv reads the environment (os.Getenv; tests pass their own).
+func run(ctx context.Context, out io.Writer, getenv func(string) string) error {
+	setup, err := newSetup(out, getenv)
 	if err != nil {
 		return err
 	}
-	defer setup.Close()
-	c := setup.Client
-	fmt.Fprintln(out, setup.Description)
+	defer setup.close()
+	c := setup.client
 
 	// 1. The catalog. Tango asks for at most a couple of catalog calls a day: real
 	// services keep it in a tango.CatalogCache.
@@ -59,7 +114,7 @@ func run(ctx context.Context, out io.Writer, cfg envclient.Config) error {
 	// reward. Account scopes make sure this code can only spend from this account.
 	ref := tango.NewExternalRefID()
 	fmt.Fprintf(out, "externalRefID for this order: %s\n", ref)
-	account := c.Account(setup.Customer, setup.Account)
+	account := c.Account(setup.customer, setup.account)
 	order, err := account.Orders.Create(ctx, &tango.CreateOrderRequest{
 		ExternalRefID:  ref,
 		UTID:           item.UTID,

@@ -3,14 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"go/parser"
+	"go/token"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
-
-	"github.com/tango-sdk/tango-go/internal/envclient"
 )
 
 func TestQuickstartOnTheFake(t *testing.T) {
@@ -19,7 +19,7 @@ func TestQuickstartOnTheFake(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	noEnv := func(string) string { return "" }
-	require.NoError(t, run(ctx, &out, envclient.Config{Getenv: noEnv}))
+	require.NoError(t, run(ctx, &out, noEnv))
 	s := out.String()
 	assert.Contains(t, s, "using a tangotest fake server in-process")
 	assert.Contains(t, s, "placed order RA")
@@ -30,6 +30,22 @@ func TestQuickstartOnTheFake(t *testing.T) {
 
 func TestQuickstartRefusesHalfCredentials(t *testing.T) {
 	env := map[string]string{"TANGO_CLIENT_ID": "id-only"}
-	err := run(context.Background(), &bytes.Buffer{}, envclient.Config{Getenv: func(k string) string { return env[k] }})
+	err := run(context.Background(), &bytes.Buffer{}, func(k string) string { return env[k] })
 	require.ErrorContains(t, err, "TANGO_CLIENT_SECRET")
+}
+
+func TestQuickstartRefusesProduction(t *testing.T) {
+	env := map[string]string{"TANGO_CLIENT_ID": "id", "TANGO_CLIENT_SECRET": "secret", "TANGO_ENVIRONMENT": "production"}
+	err := run(context.Background(), &bytes.Buffer{}, func(k string) string { return env[k] })
+	require.ErrorContains(t, err, "sandbox only")
+}
+
+// The quickstart is the code users copy: it must build its client with public
+// packages only (internal/ cannot be imported from another module).
+func TestQuickstartImportsNoInternalPackage(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ImportsOnly)
+	require.NoError(t, err)
+	for _, imp := range f.Imports {
+		assert.NotContains(t, imp.Path.Value, "/internal", "main.go imports %s", imp.Path.Value)
+	}
 }
