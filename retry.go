@@ -164,8 +164,9 @@ type retryDecision struct {
 	ambiguous bool          // the write may have taken effect
 }
 
-// classify applies the retry table of DESIGN.md to an attempt's outcome. The first
-// rule that matches decides.
+// classify applies the retry table to an attempt's outcome (the README's "Retries
+// and timeouts" states it for users; ARCHITECTURE.md shows where it sits on the
+// request path). The first rule that matches decides.
 func classify(mode retryMode, o *attemptOutcome) retryDecision {
 	var floor time.Duration
 	if mode == retryKeyed {
