@@ -287,7 +287,7 @@ type CatalogParams struct {
 
 // check records the filters' problems into v.
 func (p *CatalogParams) check(v *validator) {
-	if p.UTID != "" && !utidPattern.MatchString(p.UTID) {
+	if p.UTID != "" && !isUTID(p.UTID) {
 		v.add("utid", keyUTIDFormat, "must be U followed by 1 to 9 digits, such as U561593")
 	}
 	v.text("brandKey", p.BrandKey, singleLine)

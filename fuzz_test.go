@@ -6,6 +6,7 @@ package tango
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -116,6 +117,24 @@ func FuzzWireBody(f *testing.F) {
 		}
 		if !strings.Contains(string(b), `"amount":`+text+`,`) {
 			t.Fatalf("body %s does not carry amount %s", b, text)
+		}
+	})
+}
+
+// FuzzIdentifierRules pins the hand-written identifier and UTID checks to the
+// regular expressions of Tango's rules they replace.
+func FuzzIdentifierRules(f *testing.F) {
+	identifier := regexp.MustCompile(`^[-a-zA-Z0-9]{5,100}$`)
+	utid := regexp.MustCompile(`^[uU][0-9]{1,9}$`)
+	for _, s := range []string{"", "abcd", "abcde", "a-b-c", "abc_de", "U1", "u123456789", "U1234567890", "U", "X12", "U12\n", "abcde\n", "ÄBCDE", strings.Repeat("a", 100), strings.Repeat("a", 101)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isIdentifier(s), identifier.MatchString(s); got != want {
+			t.Fatalf("isIdentifier(%q) = %v, the rule says %v", s, got, want)
+		}
+		if got, want := isUTID(s), utid.MatchString(s); got != want {
+			t.Fatalf("isUTID(%q) = %v, the rule says %v", s, got, want)
 		}
 	})
 }

@@ -34,6 +34,9 @@ type attemptState struct {
 	auth authenticator // nil: send without credentials
 
 	wrote atomic.Bool // the pinned transport wrote a request's headers
+	// trace sets wrote. pinGuard hands it to httptrace as it is unless the
+	// request's context has a trace already, which httptrace would merge into it.
+	trace httptrace.ClientTrace
 
 	mu      sync.Mutex
 	reached bool
@@ -48,9 +51,23 @@ type attemptState struct {
 // attemptStateKey is the context key of an attempt's state.
 type attemptStateKey struct{}
 
-// withAttemptState returns ctx carrying st.
-func withAttemptState(ctx context.Context, st *attemptState) context.Context {
-	return context.WithValue(ctx, attemptStateKey{}, st)
+// attemptCtx is an attempt's context: the attempt's deadline context, carrying
+// the attempt's state. It does what context.WithValue would, but lives in the
+// attempt's outcome, so it costs no allocation of its own. Cancellation and
+// deadlines are the embedded context's, which the context package and net/http
+// see through it.
+type attemptCtx struct {
+	context.Context
+	st *attemptState
+}
+
+// Value returns the attempt's state for attemptStateKey, and defers to the
+// embedded context for every other key.
+func (c *attemptCtx) Value(key any) any {
+	if key == (attemptStateKey{}) {
+		return c.st
+	}
+	return c.Context.Value(key)
 }
 
 // result reports what pinGuard saw of the attempt.
@@ -92,7 +109,11 @@ func (g *pinGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	// request is changed, so the copy shares the rest. The credentials provider
 	// runs with the request's own context, without the trace, so its own HTTP
 	// calls do not count as sending this request.
-	trace := &httptrace.ClientTrace{WroteHeaders: st.markWrote}
+	trace := &st.trace
+	if httptrace.ContextClientTrace(req.Context()) != nil {
+		t := st.trace // WithClientTrace merges the caller's hooks into it: a copy
+		trace = &t
+	}
 	out := req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	out.Header = cloneHeader(req.Header)
 	if st.auth != nil {

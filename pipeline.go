@@ -137,6 +137,8 @@ type outcome struct {
 	authUsed  any
 	requestID string
 	state     attemptState
+	ctx       attemptCtx // the request's context, carrying state
+	resp      Response   // what decode returns, allocated with the rest
 }
 
 // attempt makes one attempt with its own deadline and reads the answer within it.
@@ -150,6 +152,8 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	o := &outcome{}
 	st := &o.state
 	st.auth = c.auth
+	st.trace.WroteHeaders = st.markWrote
+	o.ctx = attemptCtx{Context: actx, st: st}
 	var body io.Reader
 	hdr := c.header
 	if r.body != nil {
@@ -157,7 +161,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		body = bytes.NewReader(r.body)
 		hdr = c.bodyHeader
 	}
-	hreq, err := http.NewRequestWithContext(withAttemptState(actx, st), r.method, target, body)
+	hreq, err := http.NewRequestWithContext(&o.ctx, r.method, target, body)
 	if err != nil {
 		o.err, o.fatal = fmt.Errorf("tango: building %s %s: %w", r.method, r.path, err), true
 		return o, nil
@@ -274,7 +278,8 @@ func (c *Client) logAttempt(ctx context.Context, r *request, n int, o *outcome, 
 
 // decode turns a successful answer into a Response and fills out.
 func (c *Client) decode(r *request, o *outcome, body []byte, attempts int, out any) (*Response, error) {
-	resp := &Response{StatusCode: o.status, Header: o.header, RequestID: o.requestID, Attempts: attempts}
+	o.resp = Response{StatusCode: o.status, Header: o.header, RequestID: o.requestID, Attempts: attempts}
+	resp := &o.resp
 	if out != nil && len(bytes.TrimSpace(body)) > 0 {
 		if err := json.Unmarshal(body, out); err != nil {
 			err = fmt.Errorf("tango: %s %s: decoding the answer (request id %s): %w", r.method, r.path, o.requestID, err)

@@ -8,7 +8,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -158,4 +160,33 @@ func TestSharedSessionCacheKeepsThePin(t *testing.T) {
 	var unknown x509.UnknownAuthorityError
 	require.ErrorAs(t, err, &unknown)
 	assert.EqualValues(t, 1, ts.hits.Load(), "the SDK's request never reached the server")
+}
+
+// A caller's trace on the context sees each request the pinned transport writes
+// exactly once, also when a middleware sends the same attempt twice: the guard's
+// own trace, merged with the caller's by httptrace, is a fresh copy every time.
+func TestCallerTraceSeesEachWriteOnce(t *testing.T) {
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	twice := func(next http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := next.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+			return next.RoundTrip(r) // a middleware's own retry
+		})
+	}
+	c := newCoreClient(t, ts, tango.WithTransportMiddleware(twice))
+	var wrote atomic.Int64
+	ctx := httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{WroteHeaders: func() { wrote.Add(1) }})
+	for range 2 {
+		_, err := getPing(ctx, c)
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, 4, ts.hits.Load())
+	assert.EqualValues(t, 4, wrote.Load())
 }

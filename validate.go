@@ -46,13 +46,40 @@ const (
 )
 
 var (
-	identifierPattern = regexp.MustCompile(`^[-a-zA-Z0-9]{5,100}$`)
-	utidPattern       = regexp.MustCompile(`^[uU][0-9]{1,9}$`)
-	etidPattern       = regexp.MustCompile(`^[eE][0-9]{6}$`)
-	ptidPattern       = regexp.MustCompile(`^[pP][0-9]{1,99}$`)
-	e164Pattern       = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	countryPattern    = regexp.MustCompile(`^[A-Za-z]{2,3}$`)
+	etidPattern    = regexp.MustCompile(`^[eE][0-9]{6}$`)
+	ptidPattern    = regexp.MustCompile(`^[pP][0-9]{1,99}$`)
+	e164Pattern    = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+	countryPattern = regexp.MustCompile(`^[A-Za-z]{2,3}$`)
 )
+
+// isIdentifier is Tango's rule for customer and account identifiers: 5 to 100
+// characters, each an ASCII letter, digit or hyphen. It is a loop, not a regular
+// expression, because every order checks two of them.
+func isIdentifier(s string) bool {
+	if len(s) < 5 || len(s) > 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '-' && !isASCIIAlnum(rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isUTID is Tango's rule for reward item ids: U (or u) followed by 1 to 9 ASCII
+// digits. A loop, like isIdentifier, since every order checks one.
+func isUTID(s string) bool {
+	if len(s) < 2 || len(s) > 10 || (s[0] != 'U' && s[0] != 'u') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // textKind says which characters a free-text field may hold.
 type textKind int
@@ -109,7 +136,7 @@ func (v *validator) identifier(path, value string) {
 	if !v.required(path, value) {
 		return
 	}
-	if !identifierPattern.MatchString(value) {
+	if !isIdentifier(value) {
 		v.add(path, keyIdentifierFormat, "must be 5 to 100 characters, each a letter, a digit or a hyphen")
 	}
 }
@@ -119,7 +146,7 @@ func (v *validator) utid(path, value string) {
 	if !v.required(path, value) {
 		return
 	}
-	if !utidPattern.MatchString(value) {
+	if !isUTID(value) {
 		v.add(path, keyUTIDFormat, "must be U followed by 1 to 9 digits, such as U561593")
 	}
 }
@@ -260,23 +287,24 @@ func isEmailAddress(s string) bool {
 	if len(local) > maxEmailLocalLength || !isDotAtom(local) {
 		return false
 	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return false
+	if !strings.Contains(domain, ".") {
+		return false // at least two labels
 	}
-	for _, l := range labels {
+	var last string
+	for l := range strings.SplitSeq(domain, ".") {
 		if !isDomainLabel(l) {
 			return false
 		}
+		last = l
 	}
 	// The top-level domain is never all digits (that would be an IP address).
-	return strings.IndexFunc(labels[len(labels)-1], func(r rune) bool { return !unicode.IsDigit(r) }) >= 0
+	return strings.IndexFunc(last, func(r rune) bool { return !unicode.IsDigit(r) }) >= 0
 }
 
 // isDotAtom checks an unquoted local part: atoms of allowed characters separated
 // by single dots, with no dot at either end.
 func isDotAtom(s string) bool {
-	for _, atom := range strings.Split(s, ".") {
+	for atom := range strings.SplitSeq(s, ".") {
 		if atom == "" {
 			return false
 		}
