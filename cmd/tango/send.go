@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"iter"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/tango-sdk/tango-go"
 )
@@ -67,7 +70,11 @@ func runSend(ctx context.Context, inv *invocation, args []string) int {
 		ctx, cancel = cf.deadline(ctx)
 		defer cancel()
 	}
-	return (&sender{inv: inv, s: s, o: o}).run(ctx)
+	// From here on several goroutines write to stderr.
+	bar := !o.plain && isTerminal(inv.stderr)
+	locked := *inv
+	locked.stderr = &lockedWriter{w: inv.stderr}
+	return (&sender{inv: &locked, s: s, o: o, bar: bar}).run(ctx)
 }
 
 // sender runs one `tango send`.
@@ -82,6 +89,7 @@ type sender struct {
 	skip    map[string]bool         // keys the dry run found wanting
 	bad     int                     // rows that cannot be sent
 	toSend  int                     // rows this run sends
+	bar     bool                    // stderr is a terminal: draw a progress bar
 }
 
 // rows reads the file again.
@@ -111,7 +119,7 @@ func (sd *sender) run(ctx context.Context) int {
 	var err error
 	sd.journal = map[string]resultRecord{}
 	if o.out != "" {
-		if sd.journal, err = loadJournal(journalPath(o.out)); err != nil {
+		if sd.journal, err = loadJournal(journalPath(o.out), o.campaign); err != nil {
 			return inv.usageError("reading the journal: %v", err)
 		}
 	}
@@ -206,7 +214,7 @@ func (sd *sender) run(ctx context.Context) int {
 	tally := map[string]int{}
 	record := func(r resultRecord, journal bool) {
 		tally[r.Status]++
-		if err := out.write(r, journal); err != nil {
+		if err := out.write(r, journal, o.campaign); err != nil {
 			fmt.Fprintf(inv.stderr, "tango: writing the results: %v\n", err)
 		}
 	}
@@ -220,11 +228,27 @@ func (sd *sender) run(ctx context.Context) int {
 		record(resultRecord{Key: p.Key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", sd.lines[p.Key], p.Err)}, false)
 	}
 	for r := range sd.rows() {
-		if j, ok := sd.journal[r.key]; ok && r.err == nil {
-			record(j, false)
+		if j, ok := sd.journal[r.key]; ok && r.err == nil && !sd.badLine[r.line] {
+			j.Campaign = ""
+			if err := out.write(j, false, o.campaign); err != nil {
+				fmt.Fprintf(inv.stderr, "tango: writing the results: %v\n", err)
+			}
 		}
 	}
-	pr := newProgress(inv.stderr, est.Valid, o.plain || !isTerminal(inv.stderr))
+	pr := newProgress(inv.stderr, est.Valid, sd.bar)
+	sent := make(chan struct{})
+	defer close(sent)
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-sent:
+			return
+		}
+		// A second Ctrl-C ends the process at once: every line written so far is
+		// complete, and the rows in flight stay unsettled for the next run.
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		fmt.Fprintln(inv.stderr, "tango: stopping: no new orders; waiting for those in flight (Ctrl-C again to quit now)")
+	}()
 	if o.async {
 		sd.sendAsync(ctx, pr, record)
 	} else {
@@ -240,8 +264,8 @@ func (sd *sender) run(ctx context.Context) int {
 	if notReached < 0 {
 		notReached = 0
 	}
-	fmt.Fprintf(inv.stderr, "tango: placed %d, replayed %d, refused %d, invalid %d, failed %d, unknown %d, not reached %d\n",
-		tally[statusPlaced], tally[statusReplayed], tally[statusRefused], tally[statusInvalid], tally[statusFailed], tally[statusUnknown], notReached)
+	fmt.Fprintf(inv.stderr, "tango: confirmed by an earlier run %d; this run: placed %d, replayed %d, refused %d, invalid %d, failed %d, unknown %d, not reached %d\n",
+		skipped, tally[statusPlaced], tally[statusReplayed], tally[statusRefused], tally[statusInvalid], tally[statusFailed], tally[statusUnknown], notReached)
 	switch {
 	case tally[statusUnknown]+tally[statusFailed] > 0 || notReached > 0 || ctx.Err() != nil:
 		fmt.Fprintf(inv.stderr, "tango: %d row(s) unsettled (unknown, failed or not reached): run the same command again to finish them; no reward is sent twice\n",

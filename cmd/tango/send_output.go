@@ -34,6 +34,9 @@ const (
 
 // resultRecord is one line of the results file and of the journal.
 type resultRecord struct {
+	// Campaign is the key namespace (journal only): a journal line confirms
+	// the row for its campaign and no other.
+	Campaign         string `json:"campaign,omitempty"`
 	Key              string `json:"key"`
 	ExternalRefID    string `json:"externalRefID,omitempty"`
 	ReferenceOrderID string `json:"referenceOrderID,omitempty"`
@@ -61,9 +64,10 @@ type sendOutput struct {
 // journalPath is the journal kept beside the results file.
 func journalPath(out string) string { return out + ".journal" }
 
-// loadJournal reads the confirmed rows of an earlier run. A missing journal is
-// an empty one; a torn last line (a crash mid-write) is ignored.
-func loadJournal(path string) (map[string]resultRecord, error) {
+// loadJournal reads the rows an earlier run of campaign confirmed. A missing
+// journal is an empty one; a torn last line (a crash mid-write) is ignored, and
+// so are other campaigns' lines.
+func loadJournal(path, campaign string) (map[string]resultRecord, error) {
 	done := map[string]resultRecord{}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -80,7 +84,7 @@ func loadJournal(path string) (map[string]resultRecord, error) {
 		if json.Unmarshal(sc.Bytes(), &r) != nil {
 			continue
 		}
-		if r.confirmed() {
+		if r.confirmed() && r.Campaign == campaign {
 			done[r.Key] = r
 		}
 	}
@@ -113,8 +117,8 @@ func openOutput(out string) (*sendOutput, error) {
 
 // write records one row's result: a complete line in the results file, flushed
 // at once so an interruption never leaves half a line, and, for a newly
-// confirmed row, a journal line.
-func (o *sendOutput) write(r resultRecord, journal bool) error {
+// confirmed row, a journal line for campaign.
+func (o *sendOutput) write(r resultRecord, journal bool, campaign string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.csv == nil {
@@ -128,6 +132,7 @@ func (o *sendOutput) write(r resultRecord, journal bool) error {
 		return err
 	}
 	if journal && r.confirmed() {
+		r.Campaign = campaign
 		b, _ := json.Marshal(r)
 		if _, err := o.jw.Write(append(b, '\n')); err != nil {
 			return err
@@ -167,10 +172,10 @@ type progress struct {
 	p     tango.BatchProgress
 }
 
-// newProgress picks a bar for a terminal and periodic lines for anything else.
-func newProgress(w io.Writer, total int, plain bool) *progress {
+// newProgress draws a bar (on a terminal) or writes periodic lines to w.
+func newProgress(w io.Writer, total int, bar bool) *progress {
 	pr := &progress{w: w, every: 5 * time.Second, total: total}
-	if f, ok := w.(*os.File); ok && !plain && term.IsTerminal(int(f.Fd())) {
+	if bar {
 		pr.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetDescription("sending"),
@@ -178,7 +183,6 @@ func newProgress(w io.Writer, total int, plain bool) *progress {
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("rows"),
 			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
 		)
 	}
 	return pr
@@ -212,7 +216,10 @@ func (pr *progress) finish() {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
 	if pr.bar != nil {
-		_ = pr.bar.Exit()
+		// Draw the last state (also when interrupted short of the total).
+		_ = pr.bar.Set(pr.p.Done())
+		_ = pr.bar.RenderBlank()
+		fmt.Fprintln(pr.w)
 		return
 	}
 	pr.line()
@@ -222,4 +229,17 @@ func (pr *progress) finish() {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// lockedWriter serializes writes: progress, the stop notice and the summary
+// come from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -321,3 +321,38 @@ func TestSendBinaryInterruptedBySIGINTThenRerun(t *testing.T) {
 	assert.Equal(t, 1000, rm.srv.OrdersCreated(), "exactly 1,000 orders over both runs")
 	assert.Len(t, readResults(t, out), 1000)
 }
+
+func TestProgressBarAndPlainLines(t *testing.T) {
+	var bar, plain bytes.Buffer
+	pb := newProgress(&bar, 10, true)
+	pl := newProgress(&plain, 10, false)
+	for i := 1; i <= 10; i++ {
+		p := tango.BatchProgress{Sent: i, Placed: i, Elapsed: time.Duration(i) * time.Second, RowsPerSecond: 1}
+		pb.update(p)
+		pl.update(p)
+	}
+	pb.finish()
+	pl.finish()
+	assert.Contains(t, bar.String(), "placed 10")
+	assert.Contains(t, bar.String(), "10/10")
+	assert.Contains(t, plain.String(), "tango: 10/10 rows: placed 10")
+	assert.LessOrEqual(t, strings.Count(plain.String(), "\n"), 3, "plain lines are periodic, not one per row")
+}
+
+func TestSendJournalBelongsToItsCampaign(t *testing.T) {
+	rm := newRemote(t)
+	file := writeCampaign(t, 5, nil)
+	out := filepath.Join(t.TempDir(), "results.csv")
+	r := runCtx(t, context.Background(), rm.env, "send", file, "--campaign", "a", "--out", out)
+	require.Equal(t, exitOK, r.code, r.all())
+	r = runCtx(t, context.Background(), rm.env, "send", file, "--campaign", "a", "--out", out)
+	require.Equal(t, exitOK, r.code, r.all())
+	assert.Contains(t, r.stderr, "confirmed by an earlier run 5")
+	assert.Equal(t, 5, rm.srv.OrdersCreated())
+	assert.Equal(t, 5, rm.srv.RequestCount("POST", tangotest.PathOrders), "the second run asked Tango nothing")
+
+	r = runCtx(t, context.Background(), rm.env, "send", file, "--campaign", "b", "--out", out)
+	require.Equal(t, exitOK, r.code, r.all())
+	assert.Equal(t, 10, rm.srv.OrdersCreated(), "another campaign is other orders")
+	assert.Len(t, readResults(t, out), 5)
+}
