@@ -185,7 +185,7 @@ func (c *Checker) Check(ctx context.Context, ex Exchange) Result {
 	}
 	route, params, err := d.router.FindRoute(req)
 	if err != nil {
-		e := fmt.Errorf("%w: %s %s: %v", ErrNoOperation, ex.Method, ex.Path, err)
+		e := fmt.Errorf("%w: %s %s: %w", ErrNoOperation, ex.Method, ex.Path, err)
 		return Result{RequestErr: e, ResponseErr: e}
 	}
 	res := Result{Operation: operationName(route.Operation, route.Method, route.Path)}
