@@ -66,6 +66,8 @@ type Client struct {
 	Reference *ReferenceService
 	// AsyncOrders places and reads async (bulk) orders.
 	AsyncOrders *AsyncOrdersService
+	// Webhooks manages webhook subscriptions.
+	Webhooks *WebhooksService
 }
 
 // ordersService returns the client's own OrdersService.

@@ -42,6 +42,9 @@ const (
 	// CheckProxy sends the X-Forwarded-For test pair (ip:port, then ip alone),
 	// only when asked with DiagnoseBehindProxy.
 	CheckProxy CheckName = "proxy"
+	// CheckWebhooks lists the webhook subscriptions and warns about those that
+	// expire within WebhookExpiryWarning (14 days) or have expired.
+	CheckWebhooks CheckName = "webhooks"
 )
 
 // CheckStatus is the verdict of one check.
@@ -236,6 +239,7 @@ func (dr *doctor) run(ctx context.Context) {
 		{CheckRead, dr.checkRead},
 		{CheckEnvironment, dr.checkEnvironment},
 		{CheckProxy, dr.checkProxy},
+		{CheckWebhooks, dr.checkWebhooks},
 	}
 	for _, s := range steps {
 		var ch Check

@@ -39,5 +39,6 @@ func ExampleClient_Diagnose() {
 	// read pass
 	// environment pass
 	// proxy pass
+	// webhooks pass
 	// ok: true
 }

@@ -83,6 +83,7 @@ func TestDiagnoseHealthyBasicAuth(t *testing.T) {
 	assert.Equal(t, map[tango.CheckName]tango.CheckStatus{
 		tango.CheckDNS: pass, tango.CheckTCP: pass, tango.CheckTLS: pass, tango.CheckClock: pass,
 		tango.CheckToken: skip, tango.CheckRead: pass, tango.CheckEnvironment: pass, tango.CheckProxy: skip,
+		tango.CheckWebhooks: pass,
 	}, statuses(d), "%s", d)
 	assert.True(t, d.OK())
 	assert.Equal(t, "BasicAuth", d.Auth)
@@ -95,7 +96,7 @@ func TestDiagnoseHealthyBasicAuth(t *testing.T) {
 		names = append(names, ch.Name)
 	}
 	assert.Equal(t, []tango.CheckName{tango.CheckDNS, tango.CheckTCP, tango.CheckTLS, tango.CheckClock,
-		tango.CheckToken, tango.CheckRead, tango.CheckEnvironment, tango.CheckProxy}, names)
+		tango.CheckToken, tango.CheckRead, tango.CheckEnvironment, tango.CheckProxy, tango.CheckWebhooks}, names)
 
 	require.NotNil(t, d.TLS)
 	assert.True(t, d.TLS.Verified)
@@ -480,7 +481,7 @@ func TestDiagnosisRendersTextAndJSON(t *testing.T) {
 	assert.Regexp(t, `^\[PASS\] +dns +`, lines[1])
 	assert.Contains(t, text, "[WARN] clock")
 	assert.Contains(t, text, "fix: Enable time synchronisation")
-	assert.Regexp(t, `Result: 5 passed, 1 warnings, 0 failed, 2 skipped$`, lines[len(lines)-1])
+	assert.Regexp(t, `Result: 6 passed, 1 warnings, 0 failed, 2 skipped$`, lines[len(lines)-1])
 
 	js, err := json.Marshal(d)
 	require.NoError(t, err)
@@ -499,7 +500,7 @@ func TestDiagnosisRendersTextAndJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(js, &back))
 	assert.Equal(t, "tangotest", back.Environment)
 	assert.InDelta(t, 300, back.ClockSkewSeconds, 2)
-	require.Len(t, back.Checks, 8)
+	require.Len(t, back.Checks, 9)
 	assert.Equal(t, "clock", back.Checks[3].Name)
 	assert.Equal(t, "warn", back.Checks[3].Status)
 	assert.NotEmpty(t, back.Checks[3].Fix)
@@ -519,7 +520,7 @@ func TestDiagnoseContextAndOptions(t *testing.T) {
 	d, err := c.Diagnose(ctx)
 	require.ErrorIs(t, err, context.Canceled)
 	require.NotNil(t, d)
-	require.Len(t, d.Checks, 8)
+	require.Len(t, d.Checks, 9)
 	for _, ch := range d.Checks {
 		assert.Equal(t, skip, ch.Status)
 		assert.Contains(t, ch.Summary, "context ended")
@@ -586,7 +587,7 @@ func FuzzDiagnoseServerAnswer(f *testing.F) {
 		defer cancel()
 		d, err := c.Diagnose(ctx, tango.DiagnoseBehindProxy())
 		require.NoError(t, err)
-		require.Len(t, d.Checks, 8)
+		require.Len(t, d.Checks, 9)
 		for _, ch := range d.Checks {
 			for _, s := range append([]string{ch.Summary, ch.Fix}, ch.Details...) {
 				require.NotContains(t, s, "\n")

@@ -32,6 +32,10 @@ type LowBalanceAlertsService struct{ c *Client }
 // categories, reward and mobile countries, credential types and exchange rates.
 type ReferenceService struct{ c *Client }
 
+// WebhooksService manages webhook subscriptions: /webhooks. Receiving the
+// events is the webhook package's job.
+type WebhooksService struct{ c *Client }
+
 // services holds the service values a Client's exported fields point to.
 type services struct {
 	orders           OrdersService
@@ -44,6 +48,7 @@ type services struct {
 	lowBalanceAlerts LowBalanceAlertsService
 	reference        ReferenceService
 	asyncOrders      AsyncOrdersService
+	webhooks         WebhooksService
 }
 
 // initServices points the client's service fields at the client.
@@ -59,6 +64,7 @@ func (c *Client) initServices() {
 		lowBalanceAlerts: LowBalanceAlertsService{c},
 		reference:        ReferenceService{c},
 		asyncOrders:      AsyncOrdersService{c},
+		webhooks:         WebhooksService{c},
 	}
 	c.Orders = &c.svc.orders
 	c.Customers = &c.svc.customers
@@ -70,4 +76,5 @@ func (c *Client) initServices() {
 	c.LowBalanceAlerts = &c.svc.lowBalanceAlerts
 	c.Reference = &c.svc.reference
 	c.AsyncOrders = &c.svc.asyncOrders
+	c.Webhooks = &c.svc.webhooks
 }

@@ -27,6 +27,7 @@ func (s *Server) apiRoutes() []route {
 	rs = append(rs, s.lineItemRoutes()...)
 	rs = append(rs, s.templateRoutes()...)
 	rs = append(rs, s.asyncOrderRoutes()...)
+	rs = append(rs, s.webhookRoutes()...)
 	return rs
 }
 

@@ -56,6 +56,7 @@ type Server struct {
 	serveDone chan struct{}
 	closeOnce sync.Once
 	routes    []route
+	hooks     *webhooks // webhook subscriptions (webhooks.go)
 
 	// mu guards everything below.
 	mu           sync.Mutex

@@ -94,7 +94,7 @@ func TestEndToEnd(t *testing.T) {
 		r := runBinary(t, nil, "doctor", "--behind-proxy")
 		assert.Equal(t, exitOK, r.code, r.all())
 		assert.Contains(t, r.stderr, "using a tangotest fake server in-process")
-		assert.Contains(t, r.stdout, "Result: 7 passed, 0 warnings, 0 failed, 1 skipped")
+		assert.Contains(t, r.stdout, "Result: 8 passed, 0 warnings, 0 failed, 1 skipped")
 	})
 	t.Run("help documents the exit codes", func(t *testing.T) {
 		r := runBinary(t, nil, "--help")

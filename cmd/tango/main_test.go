@@ -176,7 +176,7 @@ func TestFakeModeSaysSo(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &d), r.stdout)
 	assert.Equal(t, "tangotest", d.Environment)
-	require.Len(t, d.Checks, 8)
+	require.Len(t, d.Checks, 9)
 	assert.Equal(t, "proxy", d.Checks[7].Name)
 	assert.Equal(t, "pass", d.Checks[7].Status)
 }
