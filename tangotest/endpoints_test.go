@@ -95,6 +95,18 @@ func operations() []operation {
 		{"GET", "/digitalTemplates/{etid}", []string{"Templates.Get"}},
 		{"PATCH", "/digitalTemplates/{etid}", []string{"Templates.Update"}},
 		{"DELETE", "/digitalTemplates/{etid}", []string{"Templates.Delete"}},
+
+		{"POST", "/webhooks", []string{"Webhooks.Create"}},
+		{"GET", "/webhooks", []string{"Webhooks.List", "Webhooks.All"}},
+		{"GET", "/webhooks/{webhookId}", []string{"Webhooks.Get"}},
+		{"PATCH", "/webhooks/{webhookId}", []string{"Webhooks.Update"}},
+		{"DELETE", "/webhooks/{webhookId}", []string{"Webhooks.Delete"}},
+		{"GET", "/webhooks/eventtypes", []string{"Webhooks.EventTypes", "Webhooks.AllEventTypes"}},
+		{"GET", "/webhooks/{webhookId}/events", []string{"Webhooks.Events", "Webhooks.AllEvents"}},
+		{"POST", "/webhooks/{webhookId}/replay", []string{"Webhooks.Replay"}},
+		{"POST", "/webhooks/{webhookId}/renew", []string{"Webhooks.Renew"}},
+		{"POST", "/webhooks/{webhookId}/tests", []string{"Webhooks.TestAll"}},
+		{"POST", "/webhooks/{webhookId}/tests/{testName}", []string{"Webhooks.Test"}},
 	}
 }
 

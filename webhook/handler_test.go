@@ -3,8 +3,13 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -358,4 +363,30 @@ func TestConcurrentDuplicatesProcessedOnce(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 	assert.Equal(t, http.StatusOK, postDirect(h, body, hdr), "a later copy is acknowledged")
 	assert.EqualValues(t, 1, calls.Load())
+}
+
+func TestParseRSAPrivateKeyPEM(t *testing.T) {
+	k := testKey()
+	pkcs1 := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+	der8, err := x509.MarshalPKCS8PrivateKey(k)
+	require.NoError(t, err)
+	pkcs8 := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der8})
+	for _, p := range [][]byte{pkcs1, pkcs8, append([]byte("junk\n"), pkcs1...)} {
+		got, err := webhook.ParseRSAPrivateKeyPEM(p)
+		require.NoError(t, err)
+		assert.True(t, got.Equal(k))
+	}
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	ecDER, err := x509.MarshalPKCS8PrivateKey(ec)
+	require.NoError(t, err)
+	for name, p := range map[string][]byte{
+		"none":      []byte("nothing"),
+		"EC":        pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}),
+		"encrypted": pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte{1}}),
+		"garbage":   pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: []byte{1, 2, 3}}),
+	} {
+		_, err := webhook.ParseRSAPrivateKeyPEM(p)
+		assert.Error(t, err, name)
+	}
 }
