@@ -544,6 +544,6 @@ func lineItemPath(id, action string) string {
 // requirePathID refuses an empty path parameter before anything is sent.
 func requirePathID(name, value string) error {
 	var v validator
-	v.required(name, value)
+	v.pathID(name, value)
 	return v.err()
 }

@@ -42,6 +42,13 @@ type request struct {
 
 // newRequest encodes body once, so that every attempt sends the same bytes.
 func newRequest(method, path string, query url.Values, body any, mode retryMode) (*request, error) {
+	if hasDotSegment(path) {
+		// Every typed method checks its path parameters; this is the backstop
+		// for one that does not: a "." or ".." would address another resource.
+		var v validator
+		v.add("path", keyUnprocessable, `a path parameter must not be "." or ".."`)
+		return nil, v.err()
+	}
 	r := &request{method: method, path: path, query: query, mode: mode}
 	if body != nil {
 		b, err := json.Marshal(body)

@@ -130,6 +130,21 @@ func (v *validator) required(path, value string) bool {
 	return true
 }
 
+// pathID checks a required path parameter (an order, line item or card id): it
+// must not be "." or "..", which would be sent as dot segments and address
+// another resource than the one named.
+func (v *validator) pathID(path, value string) {
+	if !v.required(path, value) {
+		return
+	}
+	if isDotSegment(value) {
+		v.add(path, keyUnprocessable, `must not be "." or ".."`)
+	}
+}
+
+// isDotSegment reports whether a path parameter is "." or "..".
+func isDotSegment(value string) bool { return value == "." || value == ".." }
+
 // identifier checks a required customer or account identifier: 5 to 100 letters,
 // digits or hyphens.
 func (v *validator) identifier(path, value string) {
