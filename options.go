@@ -234,6 +234,11 @@ func WithHeader(key, value string) Option {
 		if k == "" || strings.ContainsFunc(k, isControl) || strings.ContainsFunc(value, isControl) {
 			return errors.New("tango: WithHeader: empty name or control characters")
 		}
+		if !isHeaderToken(k) {
+			// net/http would refuse every request carrying it, and the SDK
+			// would retry each as if the network had failed.
+			return fmt.Errorf("tango: WithHeader: %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", k)
+		}
 		if why, bad := forbiddenHeader(k); bad {
 			return fmt.Errorf("tango: WithHeader: %s is not allowed: %s", k, why)
 		}
@@ -246,6 +251,20 @@ func WithHeader(key, value string) Option {
 		c.headers.Add(k, value)
 		return nil
 	}
+}
+
+// isHeaderToken reports whether name is an HTTP token (RFC 9110, section 5.6.2),
+// the only thing a header name may be.
+func isHeaderToken(name string) bool {
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
+		default:
+			return false
+		}
+	}
+	return name != ""
 }
 
 // isControl reports ASCII control characters, which have no place in a header.
