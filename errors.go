@@ -45,6 +45,8 @@ var (
 	// ErrListTooLong is yielded by an All walk that reached the cap on its list
 	// requests (WithMaxListRequests) before the server reported the end.
 	ErrListTooLong = errors.New("tango: the list walk reached its request cap (WithMaxListRequests) before the end; narrow the filter, raise the cap, or page with List")
+	// errNilContext is returned by calls given a nil context.Context.
+	errNilContext = errors.New("nil context; pass context.Background() or a context with a deadline")
 	// ErrOutcomeUnknown matches an *OutcomeUnknownError.
 	ErrOutcomeUnknown = errors.New("tango: outcome unknown")
 )

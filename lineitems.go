@@ -486,7 +486,7 @@ func (s *LineItemsService) all(ctx context.Context, params *ListLineItemsParams,
 		var count int64
 		walk := s.c.newListWalk()
 		for {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				yield(nil, err)
 				return
 			}

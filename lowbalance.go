@@ -376,7 +376,7 @@ func (s *LowBalanceAlertsService) All(ctx context.Context, customerIdentifier, a
 	return func(yield func(*LowBalanceAlert, error) bool) {
 		walk := s.c.newListWalk()
 		for {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				yield(nil, err)
 				return
 			}

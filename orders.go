@@ -152,6 +152,13 @@ func (s *OrdersService) Create(ctx context.Context, req *CreateOrderRequest) (*O
 
 // create is Create, optionally bound to one account (see AccountScope).
 func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onlyCustomer, onlyAccount string) (*Order, error) {
+	if ctx == nil {
+		ref := ""
+		if req != nil {
+			ref = req.ExternalRefID
+		}
+		return nil, &OrderError{ExternalRefID: ref, Err: fmt.Errorf("tango: POST /orders: %w", errNilContext)}
+	}
 	if err := req.Validate(); err != nil {
 		ref := ""
 		if req != nil {

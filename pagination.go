@@ -201,7 +201,7 @@ func walkPages[T any](ctx context.Context, c *Client, start CursorParams, fetch 
 			seen[cp.NextCursor] = true
 		}
 		for {
-			if err := ctx.Err(); err != nil {
+			if err := ctxErr(ctx); err != nil {
 				yield(nil, err)
 				return
 			}

@@ -62,6 +62,9 @@ func newRequest(method, path string, query url.Values, body any, mode retryMode)
 
 // send runs the attempts of r and decodes a successful answer into out.
 func (c *Client) send(ctx context.Context, r *request, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("tango: %s %s: %w", r.method, r.path, errNilContext)
+	}
 	if c.refuse != nil {
 		return nil, fmt.Errorf("tango: %s %s: %w", r.method, r.path, c.refuse)
 	}
