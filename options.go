@@ -253,20 +253,6 @@ func WithHeader(key, value string) Option {
 	}
 }
 
-// isHeaderToken reports whether name is an HTTP token (RFC 9110, section 5.6.2),
-// the only thing a header name may be.
-func isHeaderToken(name string) bool {
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
-		default:
-			return false
-		}
-	}
-	return name != ""
-}
-
 // isControl reports ASCII control characters, which have no place in a header.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
