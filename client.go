@@ -24,10 +24,10 @@ import (
 // refresh does not outlive it.
 type Client struct {
 	env            Environment
-	baseURL        string          // APIBaseURL without a trailing slash
-	hc             *http.Client    // middleware, pinGuard, pinned transport: API calls
-	direct         *http.Client    // the pinned transport alone: token fetches, doctor probes
-	pinned         *http.Transport // verifies against roots in the handshake
+	baseURL        string            // APIBaseURL without a trailing slash
+	rt             http.RoundTripper // middleware, pinGuard, pinned transport: API calls
+	direct         *http.Client      // the pinned transport alone: token fetches, doctor probes
+	pinned         *http.Transport   // verifies against roots in the handshake
 	roots          *x509.CertPool
 	auth           authenticator
 	policy         RetryPolicy
@@ -165,7 +165,14 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	noRedirect := func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse // Tango never redirects; a 3xx is reported, not followed
 	}
-	hc := &http.Client{Transport: rt, Timeout: timeout, CheckRedirect: noRedirect}
+	// API calls go to rt directly, not through an http.Client: the SDK follows no
+	// redirects and has no cookies, so a client would only copy every request's
+	// header for redirects that never happen. Its Timeout becomes part of the
+	// attempt's deadline instead.
+	attemptTimeout := cfg.attemptTimeout
+	if timeout > 0 {
+		attemptTimeout = min(attemptTimeout, timeout)
+	}
 	// Token fetches and the doctor's probes skip the middleware: a token request
 	// carries the client secret in its body.
 	direct := &http.Client{Transport: pinned, Timeout: timeout, CheckRedirect: noRedirect}
@@ -176,13 +183,13 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	c := &Client{
 		env:            env,
 		baseURL:        strings.TrimSuffix(base.String(), "/"),
-		hc:             hc,
+		rt:             rt,
 		direct:         direct,
 		pinned:         pinned,
 		roots:          roots,
 		policy:         cfg.retry,
 		budget:         newRetryBudget(cfg.retry),
-		attemptTimeout: cfg.attemptTimeout,
+		attemptTimeout: attemptTimeout,
 		logger:         cfg.logger,
 		clock:          cfg.clock,
 		userAgent:      ua,

@@ -183,7 +183,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		hreq.Header = hdr.Clone() // middleware may (wrongly) change it
 	}
 
-	resp, err := c.hc.Do(hreq)
+	resp, err := c.roundTrip(hreq)
 	reached, used, authErr := st.result()
 	o.authUsed = used
 	switch {
@@ -235,6 +235,25 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	}
 	c.logAttempt(ctx, r, n, o, start)
 	return o, data
+}
+
+// roundTrip sends req through the client's transport chain and holds the answer
+// to the RoundTripper contract, as http.Client would: an error comes without an
+// answer, an answer without an error has a body.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.rt.RoundTrip(req)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, err
+	case resp == nil:
+		return nil, errors.New("a transport middleware returned neither an answer nor an error")
+	case resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	return resp, nil
 }
 
 // readAtMost reads r to its end or to n bytes, whichever comes first, like
