@@ -44,7 +44,7 @@ func SigningCertificateFromPEM(pemBytes []byte) (string, error) {
 		}
 		s := base64.StdEncoding.EncodeToString(block.Bytes)
 		if err := checkSigningCertificate(s); err != nil {
-			return "", fmt.Errorf("tango: SigningCertificateFromPEM: %s", err)
+			return "", fmt.Errorf("tango: SigningCertificateFromPEM: %w", err)
 		}
 		return s, nil
 	}
