@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"math/big"
 	"strings"
 )
 
@@ -72,7 +71,7 @@ func (b *Batch) DryRun(ctx context.Context, rows iter.Seq[BatchOrder]) (*BatchEs
 			items[strings.ToUpper(it.UTID)] = it
 		}
 	}
-	rates := map[[2]string]Amount{} // reward, base currency → rate
+	rates := map[[2]string]*ExchangeRate{} // reward, base currency → rate
 	ratesRead := false
 	est := &BatchEstimate{}
 	accounts := map[[2]string]*BatchAccountTotal{}
@@ -134,7 +133,9 @@ func (b *Batch) DryRun(ctx context.Context, rows iter.Seq[BatchOrder]) (*BatchEs
 				problem(fmt.Errorf("%w: no published exchange rate from %s (item %s) to %s (account %s)", ErrItemNotFound, it.CurrencyCode, it.UTID, acct.Currency, acct.AccountIdentifier))
 				continue
 			}
-			if price, err = convertAmount(req.Amount, fx); err != nil {
+			// Tango's direction: baseFx is reward units per account unit, so the
+			// price is reward / baseFx (ExchangeRate.Price).
+			if price, err = fx.Price(req.Amount); err != nil {
 				problem(err)
 				continue
 			}
@@ -152,12 +153,12 @@ func (b *Batch) DryRun(ctx context.Context, rows iter.Seq[BatchOrder]) (*BatchEs
 }
 
 // readRates fills rates from Tango's published exchange rates.
-func (b *Batch) readRates(ctx context.Context, rates map[[2]string]Amount) error {
+func (b *Batch) readRates(ctx context.Context, rates map[[2]string]*ExchangeRate) error {
 	for r, err := range b.s.c.Reference.AllExchangeRates(ctx, nil) {
 		if err != nil {
 			return fmt.Errorf("tango: dry run: reading exchange rates: %w", err)
 		}
-		rates[[2]string{strings.ToUpper(r.RewardCurrency), strings.ToUpper(r.BaseCurrency)}] = r.BaseFx
+		rates[[2]string{strings.ToUpper(r.RewardCurrency), strings.ToUpper(r.BaseCurrency)}] = r
 	}
 	return nil
 }
@@ -184,28 +185,6 @@ func checkItem(it *Item, req *CreateOrderRequest) error {
 		v.add("amount", "422.025", fmt.Sprintf("outside the item's range %s to %s %s", lo, hi, it.CurrencyCode))
 	}
 	return v.err()
-}
-
-// convertAmount multiplies a by rate and rounds half up to cents.
-func convertAmount(a, rate Amount) (Amount, error) {
-	p := new(big.Int).Mul(big.NewInt(a.coef), big.NewInt(rate.coef))
-	scale := int(a.scale) + int(rate.scale)
-	if scale > 2 {
-		div := pow10Big(scale - 2)
-		q, m := new(big.Int).QuoRem(p, div, new(big.Int))
-		if new(big.Int).Mul(m.Abs(m), big.NewInt(2)).Cmp(div) >= 0 {
-			if p.Sign() < 0 {
-				q.Sub(q, big.NewInt(1))
-			} else {
-				q.Add(q, big.NewInt(1))
-			}
-		}
-		p, scale = q, 2
-	}
-	if !p.IsInt64() {
-		return Amount{}, fmt.Errorf("%w: %s at rate %s", ErrAmountOverflow, a, rate)
-	}
-	return Amount{coef: p.Int64(), scale: uint8(scale)}, nil
 }
 
 // Run is DryRun and then Send: it reads rows twice (rows must be able to start

@@ -254,7 +254,7 @@ func TestBatchDryRun(t *testing.T) {
 	assert.Equal(t, []string{"1:unknown-item", "2:inactive", "3:too-much", "4:fixed-wrong", "7:ok-1", "8:"}, bad)
 	require.Len(t, est.Accounts, 1)
 	assert.Equal(t, "USD", est.Accounts[0].Currency)
-	assert.Equal(t, "31.00", est.Accounts[0].Total.String(), "10 + 10 + 10 EUR at 1.1")
+	assert.Equal(t, "30.87", est.Accounts[0].Total.String(), "10 + 10 USD + 10 EUR at baseFx 0.92 EUR per USD (10 / 0.92 = 10.87)")
 	assert.True(t, est.Sufficient())
 	assert.Equal(t, 0, srv.OrdersCreated(), "a dry run sends no order")
 
