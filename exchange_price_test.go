@@ -2,7 +2,9 @@ package tango_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +74,31 @@ func TestExchangeRatePriceMatchesTangotestCharge(t *testing.T) {
 	require.NotNil(t, order.AmountCharged.Total)
 	assert.True(t, preview.Equal(*order.AmountCharged.Total), "preview %s, charged %s", preview, order.AmountCharged.Total)
 	assert.Equal(t, "978.26", srv.Balance(tangotest.DemoAccount))
+}
+
+func TestExchangeRateDecodesZonelessTime(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    time.Time
+		wantErr bool
+	}{
+		{`{"lastModifiedDate":"2018-04-19T13:00:14.291","rewardCurrency":"EUR","baseCurrency":"NZD","baseFx":0.5912}`,
+			time.Date(2018, 4, 19, 13, 0, 14, 291e6, time.UTC), false},
+		{`{"lastModifiedDate":"2026-11-29T12:00:00.000Z","baseFx":1}`, time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC), false},
+		{`{"lastModifiedDate":"2026-11-29T12:00:00+02:00","baseFx":1}`, time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC), false},
+		{`{"lastModifiedDate":null,"baseFx":1}`, time.Time{}, false},
+		{`{"baseFx":1}`, time.Time{}, false},
+		{`{"lastModifiedDate":"yesterday","baseFx":1}`, time.Time{}, true},
+	}
+	for _, tt := range tests {
+		var r tango.ExchangeRate
+		err := json.Unmarshal([]byte(tt.in), &r)
+		if tt.wantErr {
+			assert.Error(t, err, tt.in)
+			continue
+		}
+		require.NoError(t, err, tt.in)
+		assert.True(t, tt.want.Equal(r.LastModifiedDate), "%s: got %v", tt.in, r.LastModifiedDate)
+		assert.False(t, r.BaseFx.IsZero(), "the other fields still decode: %s", tt.in)
+	}
 }
