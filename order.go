@@ -53,7 +53,9 @@ type MoneyView struct {
 	Value Amount `json:"value"`
 	// CurrencyCode is the ISO 4217 code, such as "USD".
 	CurrencyCode string `json:"currencyCode,omitempty"`
-	// ExchangeRate converts from the reward currency to the account currency.
+	// ExchangeRate is the rate Tango applied: its baseFx, units of the reward's
+	// currency per one unit of the account's (1 when they are the same). See
+	// [ExchangeRate] for the direction.
 	ExchangeRate *Amount `json:"exchangeRate,omitempty"`
 	// Fee is what Tango charged on top of Value.
 	Fee *Amount `json:"fee,omitempty"`
@@ -110,6 +112,10 @@ type Order struct {
 	AmountCharged *MoneyView `json:"amountCharged,omitempty"`
 	// Denomination is the reward's face value, in the reward's currency.
 	Denomination *MoneyView `json:"denomination,omitempty"`
+	// MarginShare is the platform's margin on the order, in recorded sandbox
+	// answers (value and currencyCode); Tango's current reference no longer lists
+	// it, so it is often absent.
+	MarginShare *MoneyView `json:"marginShare,omitempty"`
 	// UTID is the catalog item ordered; PTID the printable template, if any.
 	UTID string `json:"utid,omitempty"`
 	PTID string `json:"ptid,omitempty"`
