@@ -252,10 +252,12 @@ func (s *Server) writeCatalog(c *call, inScope func(*item) bool) {
 				b.ShortDescription = "tangotest brand"
 				b.Disclaimer = "Not a real reward."
 				b.Terms = "For tests only."
-				b.ImageUrls = map[string]string{
-					"80w-326ppi":  "https://images.tangotest.invalid/" + it.BrandKey + "-80.png",
-					"200w-326ppi": "https://images.tangotest.invalid/" + it.BrandKey + ".png",
+				// The six sizes recorded sandbox catalogs carry.
+				urls := map[string]string{}
+				for _, w := range []string{"80", "130", "200", "278", "300", "1200"} {
+					urls[w+"w-326ppi"] = "https://images.tangotest.invalid/" + it.BrandKey + "-" + w + "w-326ppi.png"
 				}
+				b.ImageUrls = urls
 				b.Status = "active"
 				b.BrandRequirements = &brandRequirementsWire{DisplayInstructions: "Show the brand name.", TermsAndConditionsInstructions: "Link the terms.", DisclaimerInstructions: "Show the disclaimer."}
 			}

@@ -251,6 +251,7 @@ func (o *order) view(withReward bool) orderWire {
 			Value: o.denom.number(), CurrencyCode: o.denomCurrency,
 			ExchangeRate: unitRate.number(), Fee: amount(0).number(), Total: o.denom.number(),
 		},
+		MarginShare:         marginView{Value: amount(0).number(), CurrencyCode: o.chargeCurrency},
 		UTID:                o.utid,
 		RewardName:          o.rewardName,
 		Sender:              o.in.sender,

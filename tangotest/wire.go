@@ -49,6 +49,13 @@ type moneyView struct {
 	Total        json.Number `json:"total"`
 }
 
+// marginView is an order's marginShare: recorded sandbox orders carry
+// {"value": 0, "currencyCode": "USD"}, though Tango's current reference omits it.
+type marginView struct {
+	Value        json.Number `json:"value"`
+	CurrencyCode string      `json:"currencyCode"`
+}
+
 // nameEmail is a sender: first and last name, email.
 type nameEmail struct {
 	FirstName string `json:"firstName"`
@@ -103,6 +110,7 @@ type orderWire struct {
 	AccountNumber       string        `json:"accountNumber"`
 	AmountCharged       moneyView     `json:"amountCharged"`
 	Denomination        moneyView     `json:"denomination"`
+	MarginShare         marginView    `json:"marginShare"`
 	UTID                string        `json:"utid"`
 	RewardName          string        `json:"rewardName"`
 	Sender              nameEmail     `json:"sender"`

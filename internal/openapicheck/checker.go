@@ -18,7 +18,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-//go:embed testdata/*.json
+//go:embed testdata/*.json testdata/recorded/*.json
 var specFS embed.FS
 
 // The committed documents and the path prefix each one serves.
