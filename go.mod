@@ -1,6 +1,6 @@
 module github.com/tango-sdk/tango-go
 
-go 1.26.0
+go 1.26.8
 
 require (
 	github.com/cenkalti/backoff/v4 v4.3.0
