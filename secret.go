@@ -1,6 +1,7 @@
 package tango
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -17,16 +18,38 @@ const redacted = "[REDACTED]"
 // slog (through LogValue) and json.Marshal. The value itself is read with [Secret.Reveal],
 // so that the one place that needs it is easy to find in review.
 //
-// The value sits behind a pointer, so that even a struct which keeps a Secret in an
-// unexported field (where fmt cannot call its methods) prints an address, not the value.
+// Printers that skip methods and read fields by reflection (go-spew and so testify's
+// failure diffs, go-cmp, debuggers) never see the value in clear either: it is kept
+// masked with a key drawn at random when the process starts, behind a pointer.
+// Secrets with equal values are still equal to reflect.DeepEqual within a process,
+// so assert.Equal on structs holding them works; a failing diff shows masked bytes.
 // The zero Secret is empty.
 type Secret struct {
-	v *string
+	v *string // the value XOR secretMask
+}
+
+// secretMask masks every Secret's value in memory. It is drawn once, when the
+// package is initialised, and never changes.
+var secretMask = func() (m [64]byte) {
+	if _, err := rand.Read(m[:]); err != nil {
+		panic("tango: no randomness for the secret mask: " + err.Error())
+	}
+	return m
+}()
+
+// maskSecret applies (and, applied again, removes) the mask.
+func maskSecret(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] ^= secretMask[i%len(secretMask)]
+	}
+	return string(b)
 }
 
 // NewSecret wraps s so that it prints as "[REDACTED]".
 func NewSecret(s string) Secret {
-	return Secret{v: &s}
+	m := maskSecret(s)
+	return Secret{v: &m}
 }
 
 // Reveal returns the secret value. Call it only where the value must leave the
@@ -35,7 +58,7 @@ func (s Secret) Reveal() string {
 	if s.v == nil {
 		return ""
 	}
-	return *s.v
+	return maskSecret(*s.v)
 }
 
 // IsZero reports whether the secret is empty.
