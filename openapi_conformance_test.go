@@ -17,7 +17,7 @@ import (
 	"github.com/tango-sdk/tango-go/tangotest"
 )
 
-// sdkOperations lists Tango's operationIds the SDK covers: 48 RaaS operations and
+// sdkOperations lists Tango's operationIds the SDK covers: 55 RaaS operations and
 // the token endpoint. TestOpenAPIConformance exercises each of them.
 var sdkOperations = []string{
 	"getCatalog", "getChoiceProductCatalog",
@@ -32,6 +32,8 @@ var sdkOperations = []string{
 	"getAllChoiceProducts", "getChoiceProductByUtid", "getBrandCategories", "listCountries",
 	"listMobileCountries", "listCredentialTypes", "getExchangeRates",
 	"listDigitalTemplates", "getDigitalTemplate", "createDigitalTemplate", "updateDigitalTemplate", "deleteDigitalTemplate",
+	"createAsyncOrder", "listAsyncOrders", "getAsyncOrder", "updateAsyncOrder", "getAsyncOrderLineItemDetails",
+	"updateAsyncLineItem", "getReasonCodes",
 	"POST /oauth/token",
 }
 
@@ -277,6 +279,30 @@ func driveEveryOperation(t *testing.T) []openapicheck.Exchange {
 	must(err)
 
 	_, err = c.Templates.Delete(ctx, tpl.ETID)
+	must(err)
+
+	// Async orders.
+	sub, err := c.AsyncOrders.Create(ctx, &tango.CreateAsyncOrderRequest{
+		ExternalRefID: "conf-async", CustomerIdentifier: tangotest.DemoCustomer, AccountIdentifier: tangotest.DemoAccount,
+		Campaign: "conformance", Sender: &tango.Sender{FirstName: "Acme", Email: "rewards@example.com"},
+		LineItems: []tango.AsyncLineItemRequest{{ExternalRefLineItemID: "row-1", UTID: tangotest.UTIDRewardLink,
+			Amount: tango.MustParseAmount("1.00"), Recipient: &tango.Recipient{Email: "ada@example.com", FirstName: "Ada"}}},
+	})
+	must(err)
+	_, err = c.AsyncOrders.Wait(ctx, sub)
+	must(err)
+	_, err = c.AsyncOrders.List(ctx, nil)
+	must(err)
+	_, err = c.AsyncOrders.Update(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, "conf-async", &tango.UpdateAsyncOrderRequest{Notes: "checked"})
+	must(err)
+	_, err = c.AsyncOrders.Get(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, "conf-async", nil)
+	must(err)
+	asyncItems, err := c.AsyncOrders.LineItems(ctx, tangotest.DemoCustomer, tangotest.DemoAccount, "conf-async", nil)
+	must(err)
+	require.NotEmpty(t, asyncItems.LineItems)
+	_, err = c.AsyncOrders.UpdateLineItem(ctx, asyncItems.LineItems[0].ReferenceLineItemID, &tango.UpdateAsyncLineItemRequest{LineItemNote: "resent"})
+	must(err)
+	_, err = c.AsyncOrders.ReasonCodes(ctx)
 	must(err)
 
 	exs := rec.Exchanges()

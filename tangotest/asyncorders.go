@@ -145,7 +145,14 @@ type asyncLineItemView struct {
 	Quantity              int               `json:"quantity"`
 	Amount                json.Number       `json:"amount"`
 	LineItemErrors        []asyncErrorDto   `json:"lineItemErrors"`
-	Rewards               []asyncRewardView `json:"rewards,omitempty"`
+	// The verbose view (GET .../lineItems, AsyncLineItemViewVerbose) requires these
+	// too; the short one omits them.
+	AmountIssued   *moneyView         `json:"amountIssued,omitempty"`
+	AmountCharged  *moneyView         `json:"amountCharged,omitempty"`
+	DateIssued     string             `json:"dateIssued,omitempty"`
+	ExpirationDate string             `json:"expirationDate,omitempty"`
+	Etid           string             `json:"etid,omitempty"`
+	Rewards        *[]asyncRewardView `json:"rewards,omitempty"`
 }
 
 type asyncRewardView struct {
@@ -453,7 +460,7 @@ func (s *Server) handleGetAsyncOrder(c *call, verbose bool) {
 	end := min(start+limit, len(rows))
 	start = min(start, end)
 	for _, it := range rows[start:end] {
-		d.LineItems = append(d.LineItems, it.view(verbose))
+		d.LineItems = append(d.LineItems, it.view(verbose, o.createdAt))
 	}
 	d.Pagination = asyncPaginationWire{MaxResults: limit, NumberOfElements: end - start, PrevPageAvailable: start > 0}
 	if end < len(rows) {
@@ -482,8 +489,9 @@ func (o *asyncOrder) detail() asyncDetailWire {
 	return d
 }
 
-// view renders a line item; verbose adds the rewards.
-func (it *asyncItem) view(verbose bool) asyncLineItemView {
+// view renders a line item; verbose adds the amounts, dates, template and rewards
+// (created is the async order's creation, the issue date of items not placed).
+func (it *asyncItem) view(verbose bool, created time.Time) asyncLineItemView {
 	v := asyncLineItemView{
 		ReferenceLineItemID: it.refID, ExternalRefLineItemID: it.extID, LineItemStatus: it.status,
 		DeliveryStatus: "PENDING", DeliveryMethod: it.deliveryMethod, Recipient: it.in.recipient, UTID: it.utid,
@@ -496,13 +504,23 @@ func (it *asyncItem) view(verbose bool) asyncLineItemView {
 		v.RewardName = it.orders[0].rewardName
 	}
 	if verbose {
+		rewards := []asyncRewardView{}
 		for _, o := range it.orders {
-			v.Rewards = append(v.Rewards, asyncRewardView{RewardStatus: "ISSUED", CredentialList: append([]credentialWire(nil), o.credentials...),
+			rewards = append(rewards, asyncRewardView{RewardStatus: "ISSUED", CredentialList: append([]credentialWire(nil), o.credentials...),
 				RedemptionInstructions: "Use the credentials below at the merchant. (tangotest fake reward)"})
 		}
-		if v.Rewards == nil {
-			v.Rewards = []asyncRewardView{}
+		v.Rewards = &rewards
+		issued := &moneyView{Value: it.amount.number(), ExchangeRate: unitRate.number(), Fee: amount(0).number(), Total: it.amount.number()}
+		charged := issued
+		v.DateIssued, v.Etid = stamp(created), etidOrDefault(it.in.etid)
+		if len(it.orders) > 0 {
+			ov := it.orders[0].view(false)
+			issued, charged = &ov.Denomination, &ov.AmountCharged
+			v.DateIssued = ov.CreatedAt
+			created = it.orders[0].createdAt
 		}
+		v.AmountIssued, v.AmountCharged = issued, charged
+		v.ExpirationDate = stamp(created.AddDate(fakeRewardLifeYears, 0, 0))
 	}
 	return v
 }
