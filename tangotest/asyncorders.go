@@ -134,17 +134,17 @@ type asyncPaginationWire struct {
 }
 
 type asyncLineItemView struct {
-	ReferenceLineItemID   string            `json:"referenceLineItemID"`
-	ExternalRefLineItemID string            `json:"externalRefLineItemID"`
-	LineItemStatus        string            `json:"lineItemStatus"`
-	DeliveryStatus        string            `json:"deliveryStatus"`
-	DeliveryMethod        string            `json:"deliveryMethod"`
-	Recipient             recipientWire     `json:"recipient"`
-	UTID                  string            `json:"utid"`
-	RewardName            string            `json:"rewardName"`
-	Quantity              int               `json:"quantity"`
-	Amount                json.Number       `json:"amount"`
-	LineItemErrors        []asyncErrorDto   `json:"lineItemErrors"`
+	ReferenceLineItemID   string          `json:"referenceLineItemID"`
+	ExternalRefLineItemID string          `json:"externalRefLineItemID"`
+	LineItemStatus        string          `json:"lineItemStatus"`
+	DeliveryStatus        string          `json:"deliveryStatus"`
+	DeliveryMethod        string          `json:"deliveryMethod"`
+	Recipient             recipientWire   `json:"recipient"`
+	UTID                  string          `json:"utid"`
+	RewardName            string          `json:"rewardName"`
+	Quantity              int             `json:"quantity"`
+	Amount                json.Number     `json:"amount"`
+	LineItemErrors        []asyncErrorDto `json:"lineItemErrors"`
 	// The verbose view (GET .../lineItems, AsyncLineItemViewVerbose) requires these
 	// too; the short one omits them.
 	AmountIssued   *moneyView         `json:"amountIssued,omitempty"`
