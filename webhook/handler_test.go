@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"sync"
@@ -389,4 +390,54 @@ func TestParseRSAPrivateKeyPEM(t *testing.T) {
 		_, err := webhook.ParseRSAPrivateKeyPEM(p)
 		assert.Error(t, err, name)
 	}
+}
+
+// TestX509RefusalsLookAlike: a value whose padding is invalid and a valid
+// encryption of another body get the same answer, byte for byte: the handler
+// is no padding oracle.
+func TestX509RefusalsLookAlike(t *testing.T) {
+	cfg := configs()[2].cfg
+	h, err := webhook.NewHandler(cfg, func(context.Context, *webhook.Delivery) error { return nil })
+	require.NoError(t, err)
+	body := itemBody(t, "ev-1", 1, "U1", "AVAILABLE")
+	random := make([]byte, 256*((len(body)+244)/245))
+	_, _ = rand.Read(random)
+	answers := map[string]string{}
+	for name, sig := range map[string]string{
+		"bad padding":    base64.StdEncoding.EncodeToString(random),
+		"another body":   encryptX509(t, &testKey().PublicKey, bytes.Replace(body, []byte("U1"), []byte("U2"), 1)),
+		"not base64":     "%%%",
+		"wrong length":   base64.StdEncoding.EncodeToString(random[:100]),
+		"missing header": "",
+	} {
+		req := httptestRequest(body, map[string]string{secretHeaderName: secretHeaderValue})
+		if sig != "" {
+			req.Header.Set(webhook.SignatureHeader, sig)
+		}
+		req.RemoteAddr = "127.0.0.1:1"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		answers[name] = fmt.Sprintf("%d %q %v", rec.Code, rec.Body.String(), rec.Header())
+	}
+	for name, a := range answers {
+		assert.Equal(t, answers["bad padding"], a, name)
+	}
+}
+
+func TestMemoryStoreForgetsOldestEvents(t *testing.T) {
+	ctx := context.Background()
+	s, err := webhook.NewMemoryStoreSize(2)
+	require.NoError(t, err)
+	for _, id := range []string{"a", "b", "c"} {
+		c, err := s.Claim(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, webhook.ClaimNew, c)
+		require.NoError(t, s.Complete(ctx, id))
+	}
+	c, _ := s.Claim(ctx, "a")
+	assert.Equal(t, webhook.ClaimNew, c, "the oldest was forgotten")
+	c, _ = s.Claim(ctx, "c")
+	assert.Equal(t, webhook.ClaimDone, c)
+	_, err = webhook.NewMemoryStoreSize(0)
+	assert.Error(t, err)
 }
