@@ -53,10 +53,12 @@ func BenchmarkConcurrentGet(b *testing.B) {
 				}
 				return err
 			}
-			// One warm-up round each: the connections a burst of this width needs
-			// are opened once; what follows measures steady state.
-			runRound(b, callers, callers, false, sdk)
-			runRound(b, callers, callers, false, rawGet)
+			// Warm-up rounds: the connections bursts of this width need are
+			// opened once; what follows measures steady state.
+			for range 3 {
+				runRound(b, callers, callers, false, sdk)
+				runRound(b, callers, callers, false, rawGet)
+			}
 			sdkHS.Store(0)
 			rawHS.Store(0)
 			calls := max(b.N, callers)
