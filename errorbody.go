@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -14,11 +15,25 @@ const excerptLen = 200
 // errorInfo is Tango's error body ("ErrorInfo"); the smaller ErrorDTO some customer
 // endpoints send decodes into it too.
 type errorInfo struct {
-	RequestID string       `json:"requestId"`
-	Path      string       `json:"path"`
-	I18nKey   string       `json:"i18nKey"`
-	Message   string       `json:"message"`
-	Errors    []FieldError `json:"errors"`
+	Timestamp             string            `json:"timestamp"`
+	RequestID             string            `json:"requestId"`
+	Path                  string            `json:"path"`
+	HTTPCode              int               `json:"httpCode"`
+	HTTPPhrase            string            `json:"httpPhrase"`
+	I18nKey               string            `json:"i18nKey"`
+	Message               string            `json:"message"`
+	I18nTokenReplacements []json.RawMessage `json:"i18nTokenReplacements"`
+	Errors                []FieldError      `json:"errors"`
+}
+
+// tokenText renders one i18nTokenReplacements entry: a string as itself, any
+// other JSON value as its text.
+func tokenText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(bytes.TrimSpace(raw))
 }
 
 // parseErrorBody turns a non-2xx answer into *GatewayError (an HTML 403 from the
@@ -44,6 +59,13 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey strin
 	var info errorInfo
 	if isJSON && json.Unmarshal(trimmed, &info) == nil {
 		e.I18nKey, e.Message, e.Errors = info.I18nKey, info.Message, info.Errors
+		e.HTTPCode, e.HTTPPhrase = info.HTTPCode, info.HTTPPhrase
+		if t, err := time.Parse(time.RFC3339Nano, info.Timestamp); err == nil {
+			e.Timestamp = t
+		}
+		for _, tok := range info.I18nTokenReplacements {
+			e.I18nTokenReplacements = append(e.I18nTokenReplacements, tokenText(tok))
+		}
 		if e.RequestID == "" {
 			e.RequestID = info.RequestID
 		}

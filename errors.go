@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Sentinel errors, for use with errors.Is. Every *APIError matches the sentinels that
@@ -104,6 +105,18 @@ type APIError struct {
 	RetryAfter string
 	// Attempts is how many attempts the SDK made before returning this error.
 	Attempts int
+	// HTTPCode and HTTPPhrase are the status as Tango's body states it (httpCode,
+	// httpPhrase: 404, "Not Found"); HTTPCode normally equals StatusCode. Zero and
+	// empty when the body has none.
+	HTTPCode   int
+	HTTPPhrase string
+	// Timestamp is when Tango produced the error (the body's timestamp); zero
+	// when absent or unreadable.
+	Timestamp time.Time
+	// I18nTokenReplacements are the values Tango filled into the message's
+	// placeholders ({0}, {1}: an externalRefID, an account id), as text. Error()
+	// does not print them.
+	I18nTokenReplacements []string
 }
 
 // Error formats the status, key, message, field errors and request id on one line.

@@ -149,6 +149,14 @@ type Order struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// Reward holds the credentials; nil on list rows.
 	Reward *Reward `json:"reward,omitempty"`
+	// RedemptionInstructions is the brand's HTML on how to redeem, which placing
+	// an order (OrderViewSummary) also returns beside the reward. Untrusted markup:
+	// sanitize before rendering.
+	RedemptionInstructions string `json:"redemptionInstructions,omitempty"`
+	// OrderExternalRefIDDupe is Tango's orderExternalRefIdDupe flag on fetched and
+	// listed orders; Tango does not document its meaning (it may mark orders whose
+	// externalRefID was sent again).
+	OrderExternalRefIDDupe bool `json:"orderExternalRefIdDupe,omitempty"`
 
 	// Replayed is true when Tango answered 200: an order with this externalRefID
 	// already existed on the account and Tango returned it instead of placing a

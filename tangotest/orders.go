@@ -76,9 +76,9 @@ func (s *Server) handleCreateOrder(c *call) {
 	if dedup {
 		if s.inFlight[key] {
 			s.mu.Unlock()
-			c.fail(http.StatusConflict, "409.002", fmt.Sprintf(
+			c.failWith(http.StatusConflict, "409.002", fmt.Sprintf(
 				"Another order with the external reference ID %s for account %s is still being processed. Wait at least 2 seconds between retries.",
-				in.externalRefID, in.account))
+				in.externalRefID, in.account), in.externalRefID, in.account)
 			return
 		}
 		if o := s.ordersByKey[key]; o != nil {

@@ -144,6 +144,14 @@ func (c *call) fail(status int, key, message string) {
 	c.writeJSON(status, c.errorBody(status, key, message, nil))
 }
 
+// failWith is fail with i18nTokenReplacements: the values filled into the
+// message's placeholders, as Tango's ErrorDTO lists them.
+func (c *call) failWith(status int, key, message string, tokens ...string) {
+	body := c.errorBody(status, key, message, nil)
+	body.I18nTokenReplacements = tokens
+	c.writeJSON(status, body)
+}
+
 // fieldErrors writes a 400 whose errors array lists field-level problems, the way
 // Tango answers validation failures (with 422.xxx keys inside a 400).
 func (c *call) fieldErrors(errs ...fieldErrorInfo) {

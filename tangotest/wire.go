@@ -7,14 +7,16 @@ import "encoding/json"
 
 // errorInfo is Tango's error body.
 type errorInfo struct {
-	Timestamp  string           `json:"timestamp"`
-	RequestID  string           `json:"requestId"`
-	Path       string           `json:"path"`
-	HTTPCode   int              `json:"httpCode"`
-	HTTPPhrase string           `json:"httpPhrase"`
-	I18nKey    string           `json:"i18nKey,omitempty"`
-	Message    string           `json:"message,omitempty"`
-	Errors     []fieldErrorInfo `json:"errors,omitempty"`
+	Timestamp  string `json:"timestamp"`
+	RequestID  string `json:"requestId"`
+	Path       string `json:"path"`
+	HTTPCode   int    `json:"httpCode"`
+	HTTPPhrase string `json:"httpPhrase"`
+	I18nKey    string `json:"i18nKey,omitempty"`
+	Message    string `json:"message,omitempty"`
+	// I18nTokenReplacements fills the message's placeholders (ErrorDTO's field).
+	I18nTokenReplacements []string         `json:"i18nTokenReplacements,omitempty"`
+	Errors                []fieldErrorInfo `json:"errors,omitempty"`
 }
 
 // fieldErrorInfo is one entry of errorInfo.Errors.
@@ -124,9 +126,12 @@ type orderWire struct {
 	OrderStatus         string        `json:"orderStatus,omitempty"`
 	Campaign            string        `json:"campaign"`
 	Notes               string        `json:"notes,omitempty"`
-	PurchaseOrderNumber *string       `json:"purchaseOrderNumber,omitempty"`
-	CreatedAt           string        `json:"createdAt"`
-	Reward              *rewardWire   `json:"reward,omitempty"`
+	// OrderExternalRefIDDupe is the undocumented orderExternalRefIdDupe flag of
+	// Tango's verbose and list views; the fake never sets it.
+	OrderExternalRefIDDupe bool        `json:"orderExternalRefIdDupe"`
+	PurchaseOrderNumber    *string     `json:"purchaseOrderNumber,omitempty"`
+	CreatedAt              string      `json:"createdAt"`
+	Reward                 *rewardWire `json:"reward,omitempty"`
 }
 
 // pageView is the page object of GET /orders.
