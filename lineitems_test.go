@@ -441,9 +441,15 @@ func TestLineItemResendEmbeddedAndReasonCodes(t *testing.T) {
 	li, err := c.LineItems.Get(ctx, o.ReferenceLineItemID)
 	require.NoError(t, err)
 	require.Len(t, li.ResendHistory, 1)
-	var h struct{ Email string }
+	// Tango's RaasLineItemResendAuditEventDto: the recipient is nested.
+	var h struct {
+		Recipient  struct{ Email string }
+		ReasonCode string
+		DateIssued time.Time
+	}
 	require.NoError(t, li.ResendHistory[0].Decode(&h))
-	assert.Equal(t, plantedNewEmail, h.Email)
+	assert.Equal(t, plantedNewEmail, h.Recipient.Email)
+	assert.False(t, h.DateIssued.IsZero())
 
 	_, err = c.LineItems.Resend(ctx, o.ReferenceLineItemID, nil)
 	var apiErr *tango.APIError

@@ -46,6 +46,7 @@ type lineItemState struct {
 	lastReason   string // the reason code of the last action
 	actions      []actionWire
 	resends      []lineResendWire
+	audits       []resendAuditWire // resendHistory, one per resend
 	lastResend   time.Time
 }
 
@@ -82,45 +83,64 @@ type lineResendWire struct {
 	OtherReason    string  `json:"otherReason,omitempty"`
 }
 
+// resendAuditWire is one entry of a verbose line item's resendHistory (Tango's
+// RaasLineItemResendAuditEventDto): who it went from and to, how, and why.
+type resendAuditWire struct {
+	DateIssued     string         `json:"dateIssued"`
+	Sender         nameEmail      `json:"sender"`
+	Recipient      resendAudience `json:"recipient"`
+	DeliveryMethod string         `json:"deliveryMethod"`
+	DeliveryStatus string         `json:"deliveryStatus"`
+	Etid           string         `json:"etid"`
+	ReasonCode     string         `json:"reasonCode,omitempty"`
+	OtherReason    string         `json:"otherReason,omitempty"`
+}
+
+// resendAudience is a resend's recipient (Tango's RecipientDTO).
+type resendAudience struct {
+	Email        string `json:"email,omitempty"`
+	MobileNumber string `json:"mobileNumber,omitempty"`
+}
+
 type lineItemWire struct {
-	ReferenceLineItemID             string           `json:"referenceLineItemID"`
-	ReferenceOrderID                string           `json:"referenceOrderID"`
-	OrderSource                     string           `json:"orderSource"`
-	Status                          string           `json:"status"`
-	OrderStatus                     string           `json:"orderStatus"`
-	EmailStatus                     string           `json:"emailStatus"`
-	DeliveryMethod                  string           `json:"deliveryMethod"`
-	DeliveryStatus                  string           `json:"deliveryStatus"`
-	RewardStatus                    string           `json:"rewardStatus"`
-	CanCancel                       bool             `json:"canCancel"`
-	CanFreeze                       bool             `json:"canFreeze"`
-	LineNumber                      int              `json:"lineNumber"`
-	RewardName                      string           `json:"rewardName"`
-	AmountIssued                    moneyView        `json:"amountIssued"`
-	AmountCharged                   moneyView        `json:"amountCharged"`
-	RemainingBalance                *json.Number     `json:"remainingBalance,omitempty"`
-	DateIssued                      string           `json:"dateIssued"`
-	ExpirationDate                  string           `json:"expirationDate"`
-	AccountNumber                   string           `json:"accountNumber"`
-	AccountIdentifier               string           `json:"accountIdentifier"`
-	CustomerIdentifier              string           `json:"customerIdentifier"`
-	Etid                            string           `json:"etid"`
-	Utid                            string           `json:"utid"`
-	Recipient                       recipientWire    `json:"recipient"`
-	Sender                          nameEmail        `json:"sender"`
-	PurchaseOrderNumber             *string          `json:"purchaseOrderNumber,omitempty"`
-	Campaign                        string           `json:"campaign"`
-	OrderNotes                      string           `json:"orderNotes"`
-	LineItemActionReason            string           `json:"lineItemActionReason,omitempty"`
-	ReissuedFromReferenceLineItemID string           `json:"reissuedFromReferenceLineItemId,omitempty"`
-	ReissuedToReferenceLineItemID   string           `json:"reissuedToReferenceLineItemId,omitempty"`
-	LineItemErrors                  []any            `json:"lineItemErrors"`
-	Quantity                        int              `json:"quantity"`
-	Reward                          *rewardWire      `json:"reward,omitempty"`
-	ResendHistory                   []lineResendWire `json:"resendHistory,omitempty"`
-	RedemptionHistory               []any            `json:"redemptionHistory,omitempty"`
-	LineItemActionHistory           []actionWire     `json:"lineItemActionHistory,omitempty"`
-	RewardViewHistory               []any            `json:"rewardViewHistory,omitempty"`
+	ReferenceLineItemID             string            `json:"referenceLineItemID"`
+	ReferenceOrderID                string            `json:"referenceOrderID"`
+	OrderSource                     string            `json:"orderSource"`
+	Status                          string            `json:"status"`
+	OrderStatus                     string            `json:"orderStatus"`
+	EmailStatus                     string            `json:"emailStatus"`
+	DeliveryMethod                  string            `json:"deliveryMethod"`
+	DeliveryStatus                  string            `json:"deliveryStatus"`
+	RewardStatus                    string            `json:"rewardStatus"`
+	CanCancel                       bool              `json:"canCancel"`
+	CanFreeze                       bool              `json:"canFreeze"`
+	LineNumber                      int               `json:"lineNumber"`
+	RewardName                      string            `json:"rewardName"`
+	AmountIssued                    moneyView         `json:"amountIssued"`
+	AmountCharged                   moneyView         `json:"amountCharged"`
+	RemainingBalance                *json.Number      `json:"remainingBalance,omitempty"`
+	DateIssued                      string            `json:"dateIssued"`
+	ExpirationDate                  string            `json:"expirationDate"`
+	AccountNumber                   string            `json:"accountNumber"`
+	AccountIdentifier               string            `json:"accountIdentifier"`
+	CustomerIdentifier              string            `json:"customerIdentifier"`
+	Etid                            string            `json:"etid"`
+	Utid                            string            `json:"utid"`
+	Recipient                       recipientWire     `json:"recipient"`
+	Sender                          nameEmail         `json:"sender"`
+	PurchaseOrderNumber             *string           `json:"purchaseOrderNumber,omitempty"`
+	Campaign                        string            `json:"campaign"`
+	OrderNotes                      string            `json:"orderNotes"`
+	LineItemActionReason            string            `json:"lineItemActionReason,omitempty"`
+	ReissuedFromReferenceLineItemID string            `json:"reissuedFromReferenceLineItemId,omitempty"`
+	ReissuedToReferenceLineItemID   string            `json:"reissuedToReferenceLineItemId,omitempty"`
+	LineItemErrors                  []any             `json:"lineItemErrors"`
+	Quantity                        int               `json:"quantity"`
+	Reward                          *rewardWire       `json:"reward,omitempty"`
+	ResendHistory                   []resendAuditWire `json:"resendHistory,omitempty"`
+	RedemptionHistory               []any             `json:"redemptionHistory,omitempty"`
+	LineItemActionHistory           []actionWire      `json:"lineItemActionHistory,omitempty"`
+	RewardViewHistory               []any             `json:"rewardViewHistory,omitempty"`
 }
 
 // keysetPageWire is the paging object of GET /lineItems. Keys are strings, as the
@@ -279,7 +299,7 @@ func (l *lineItems) view(o *order, st *lineItemState, verbose bool) lineItemWire
 	}
 	if verbose {
 		w.Reward = ov.Reward
-		w.ResendHistory = append([]lineResendWire{}, st.resends...)
+		w.ResendHistory = append([]resendAuditWire{}, st.audits...)
 		w.LineItemActionHistory = append([]actionWire{}, st.actions...)
 		w.RedemptionHistory, w.RewardViewHistory = []any{}, []any{}
 	}
@@ -750,6 +770,12 @@ func (l *lineItems) handleResend(c *call) {
 		out.MobileNumber = strPtr(*o.in.recipient.MobileNumber)
 	}
 	st.resends = append(st.resends, out)
+	audit := resendAuditWire{DateIssued: out.CreatedAt, Sender: o.in.sender, Recipient: resendAudience{Email: out.Email},
+		DeliveryMethod: method, DeliveryStatus: "DELIVERED", Etid: etidOrDefault(o.in.etid), ReasonCode: reason, OtherReason: out.OtherReason}
+	if out.MobileNumber != nil {
+		audit.Recipient.MobileNumber = *out.MobileNumber
+	}
+	st.audits = append(st.audits, audit)
 	st.lastResend = now
 	s.mu.Unlock()
 	c.ok(http.StatusCreated, out)
