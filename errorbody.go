@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -52,19 +53,22 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey strin
 		(strings.HasPrefix(strings.ToLower(server), "awselb") || strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html")) {
 		return "", &GatewayError{
 			StatusCode: resp.StatusCode, Server: server, RequestID: reqID,
-			Method: r.method, Path: path, Excerpt: excerpt(trimmed),
+			Method: r.method, Path: scrubPath(path), Excerpt: scrubServerText(excerpt(trimmed)),
 		}
 	}
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: reqID, Method: r.method, Path: path, RetryAfter: resp.Header.Get("Retry-After")}
 	var info errorInfo
 	if isJSON && json.Unmarshal(trimmed, &info) == nil {
-		e.I18nKey, e.Message, e.Errors = info.I18nKey, info.Message, info.Errors
+		e.I18nKey, e.Message, e.Errors = info.I18nKey, scrubServerText(info.Message), info.Errors
 		e.HTTPCode, e.HTTPPhrase = info.HTTPCode, info.HTTPPhrase
 		if t, err := time.Parse(time.RFC3339Nano, info.Timestamp); err == nil {
 			e.Timestamp = t
 		}
+		for i := range e.Errors {
+			e.Errors[i].Message = scrubServerText(e.Errors[i].Message)
+		}
 		for _, tok := range info.I18nTokenReplacements {
-			e.I18nTokenReplacements = append(e.I18nTokenReplacements, tokenText(tok))
+			e.I18nTokenReplacements = append(e.I18nTokenReplacements, scrubServerText(tokenText(tok)))
 		}
 		if e.RequestID == "" {
 			e.RequestID = info.RequestID
@@ -73,8 +77,9 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey strin
 			e.Path = info.Path
 		}
 	} else {
-		e.Message = excerpt(trimmed)
+		e.Message = scrubServerText(excerpt(trimmed))
 	}
+	e.Path = scrubPath(e.Path)
 	return e.I18nKey, e
 }
 
@@ -90,4 +95,30 @@ func excerpt(b []byte) string {
 		s = string(r[:excerptLen]) + "…"
 	}
 	return s
+}
+
+// Patterns of contact data and query strings a server's error text may echo.
+var (
+	serverEmailPattern = regexp.MustCompile(`[^\s@"'<>,;:()\[\]]+@[^\s@"'<>,;:()\[\]]+\.[A-Za-z]{2,}`)
+	serverPhonePattern = regexp.MustCompile(`\+\d{7,15}\b`)
+	serverQueryPattern = regexp.MustCompile(`\?[^\s"'<>?]*=[^\s"'<>]*`)
+)
+
+// scrubServerText removes from a server's error text what may be a recipient's
+// contact data or a query string that holds some: email addresses, E.164 phone
+// numbers and query strings (a "?" followed by a "name=value") become
+// [REDACTED]. Errors end up in logs, and a
+// server (or a gateway) may echo what it was sent.
+func scrubServerText(s string) string {
+	s = serverQueryPattern.ReplaceAllString(s, "?"+redacted)
+	s = serverEmailPattern.ReplaceAllString(s, redacted)
+	return serverPhonePattern.ReplaceAllString(s, redacted)
+}
+
+// scrubPath drops the query string from a path an answer reports.
+func scrubPath(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		return p[:i]
+	}
+	return p
 }

@@ -93,7 +93,10 @@ type APIError struct {
 	// I18nKey is Tango's top-level message key ("402.001"); empty for validation
 	// failures, whose keys are in Errors.
 	I18nKey string
-	// Message is Tango's top-level message, or a short excerpt of a non-JSON body.
+	// Message is Tango's top-level message, or a short excerpt of a non-JSON body,
+	// with email addresses, E.164 phone numbers and query strings replaced by
+	// "[REDACTED]" (a server may echo a recipient's data, and errors reach logs);
+	// Errors[].Message are scrubbed the same way, and Path carries no query.
 	Message string
 	// RequestID identifies the call at Tango (body requestId, else X-REQUEST-ID).
 	RequestID string
