@@ -71,10 +71,12 @@ func (e *TokenError) Error() string {
 // Unwrap returns the transport failure, if any.
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// Is matches ErrTokenQuota for a quota refusal and ErrUnauthorized for refused
-// credentials.
+// Is matches ErrTokenQuota for a quota refusal, ErrUnauthorized for refused
+// credentials and ErrServerError for a 5xx answer of the token endpoint.
 func (e *TokenError) Is(target error) bool {
 	switch target {
+	case ErrServerError:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
 	case ErrTokenQuota:
 		return e.quota
 	case ErrUnauthorized:

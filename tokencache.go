@@ -219,7 +219,7 @@ func (c *tokenCache) obtain(ctx context.Context) (*cachedToken, error) {
 			return t, nil
 		}
 	}
-	tok, err := c.src.exchange(ctx, creds)
+	tok, err := c.exchangeRetrying(ctx, creds)
 	if err != nil {
 		return nil, err
 	}
@@ -302,4 +302,50 @@ func failureBackoff(err error, failures int) time.Duration {
 	d = min(d, ceiling)
 	// Jitter in [d/2, d], so replicas that failed together do not return together.
 	return d/2 + rand.N(d/2+1)
+}
+
+// tokenFetchAttempts is how often one fetch asks the token endpoint when it fails
+// transiently; tokenFetchFirstWait is the backoff ceiling before the second ask
+// (doubled after each, with jitter).
+const (
+	tokenFetchAttempts  = 3
+	tokenFetchFirstWait = 500 * time.Millisecond
+)
+
+// exchangeRetrying asks the token endpoint, asking again after a transient
+// failure (a 5xx, or no answer at all) as a read would be retried. Callers wait
+// for the shared fetch on their own contexts, so each still gives up at its own
+// deadline. Refusals (bad credentials, the quota) are never asked again here.
+func (c *tokenCache) exchangeRetrying(ctx context.Context, creds *credSnapshot) (*cachedToken, error) {
+	ceiling := tokenFetchFirstWait
+	for attempt := 1; ; attempt++ {
+		tok, err := c.src.exchange(ctx, creds)
+		if err == nil || attempt >= tokenFetchAttempts || ctx.Err() != nil || !transientTokenError(err) {
+			return tok, err
+		}
+		delay := ceiling/2 + rand.N(ceiling/2+1)
+		c.logger.Debug("tango: OAuth token fetch failed; asking again",
+			slog.Int("attempt", attempt), slog.Duration("delay", delay), slog.String("error", err.Error()))
+		if c.clock.Sleep(ctx, delay) != nil {
+			return nil, err
+		}
+		ceiling *= 2
+	}
+}
+
+// transientTokenError reports a token fetch failure that asking again may cure:
+// a 5xx answer, or no answer (a timeout, a refused or lost connection) other
+// than an untrusted certificate.
+func transientTokenError(err error) bool {
+	var te *TokenError
+	if !errors.As(err, &te) || te.quota {
+		return false
+	}
+	switch te.StatusCode {
+	case 500, 502, 503, 504:
+		return true
+	case 0:
+		return te.Err != nil && !errors.Is(te.Err, ErrUntrustedServer)
+	}
+	return false
 }
