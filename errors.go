@@ -117,8 +117,8 @@ type APIError struct {
 	// when absent or unreadable.
 	Timestamp time.Time
 	// I18nTokenReplacements are the values Tango filled into the message's
-	// placeholders ({0}, {1}: an externalRefID, an account id), as text. Error()
-	// does not print them.
+	// placeholders ({0}, {1}: an externalRefID, an account id), as text, scrubbed
+	// like Message. Error() does not print them.
 	I18nTokenReplacements []string
 }
 
