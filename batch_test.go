@@ -64,6 +64,8 @@ func TestBatchThousandRowsWithFaultsExactlyOnce(t *testing.T) {
 	}
 	assert.Equal(t, n, want)
 	assert.Equal(t, n, srv.OrdersCreated(), "exactly one order per row")
+	t.Logf("1,000 rows under faults: %d orders created, %d POST /orders sent; placed %d, replayed %d (answers lost after commit)",
+		srv.OrdersCreated(), srv.RequestCount("POST", tangotest.PathOrders), last.Placed, last.Replayed)
 	assert.Equal(t, "0.00", srv.Balance(tangotest.DemoAccount), "1,000 × 1.00 charged once each")
 	assert.Equal(t, n, last.Done())
 	assert.Equal(t, n, last.Sent)
@@ -112,6 +114,7 @@ func TestBatchInterruptedThenRerunPlacesEachRowOnce(t *testing.T) {
 	}
 	assert.Equal(t, n, seen)
 	assert.Equal(t, n, srv.OrdersCreated(), "exactly 1,000 orders over both runs")
+	t.Logf("interrupted run: %d row results, %d orders; re-run: %d replayed; total orders %d", len(first), placedFirst, replayed, srv.OrdersCreated())
 	assert.GreaterOrEqual(t, replayed, placedFirst)
 }
 

@@ -105,6 +105,7 @@ func TestSendThousandRowsWithFaults(t *testing.T) {
 	}
 	assert.Contains(t, r.stderr, "placed ")
 	assert.Contains(t, r.stderr, "rows/s")
+	t.Logf("orders created %d; %s", rm.srv.OrdersCreated(), r.stderr[strings.LastIndex(r.stderr, "confirmed by"):])
 }
 
 func TestSendInterruptedThenRerun(t *testing.T) {
@@ -139,6 +140,8 @@ func TestSendInterruptedThenRerun(t *testing.T) {
 	assert.Equal(t, 1000, rm.srv.OrdersCreated(), "exactly 1,000 orders over both runs")
 	rows := readResults(t, out)
 	require.Len(t, rows, 1000, "a complete results file")
+	t.Logf("first run: %d result lines, %d orders; second run: %d POST /orders; total orders %d", len(first), placedFirst,
+		rm.srv.RequestCount("POST", tangotest.PathOrders)-postsBefore, rm.srv.OrdersCreated())
 	for k, row := range rows {
 		assert.Contains(t, []string{statusPlaced, statusReplayed}, row[3], "%s: %v", k, row)
 	}
@@ -320,6 +323,7 @@ func TestSendBinaryInterruptedBySIGINTThenRerun(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.all())
 	assert.Equal(t, 1000, rm.srv.OrdersCreated(), "exactly 1,000 orders over both runs")
 	assert.Len(t, readResults(t, out), 1000)
+	t.Logf("SIGINT after %d result lines; total orders after the re-run %d", len(first), rm.srv.OrdersCreated())
 }
 
 func TestProgressBarAndPlainLines(t *testing.T) {
