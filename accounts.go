@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -54,18 +53,21 @@ func (v *validator) currencyCodes(path string, codes []string) {
 
 // NotificationEmail is one address Tango notifies: of deposits (an account's
 // fundingNotification) or of a low balance (an alert's balanceAlertNotification).
-// It is contact data: every way of printing it (fmt, slog, encoding/json) gives
-// "[REDACTED]"; read EmailAddress itself to use it. Requests still send the
-// address to Tango.
+// The address is [Private].
 type NotificationEmail struct {
 	// EmailAddress is the address.
-	EmailAddress string `json:"emailAddress"`
+	EmailAddress Private `json:"emailAddress"`
 }
+
+// LogValue presents the entry to slog; see logValueOf.
+func (n NotificationEmail) LogValue() slog.Value { return logValueOf(n) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (n NotificationEmail) Format(f fmt.State, verb rune) { formatValue(f, verb, n) }
 
 // Account is an account with its balance (Tango's AccountView).
 //
-// Printing an account (fmt, slog) shows its identifier, status and balance, never
-// its contact addresses; encoding/json writes them as "[REDACTED]".
+// Its contact addresses are [Private]: printed redacted, encoded as they are.
 type Account struct {
 	// AccountIdentifier is the platform's id for the account.
 	AccountIdentifier string `json:"accountIdentifier"`
@@ -82,7 +84,7 @@ type Account struct {
 	// Status is the account's state.
 	Status AccountStatus `json:"status,omitempty"`
 	// ContactEmail is the address of the account's representative.
-	ContactEmail string `json:"contactEmail,omitempty"`
+	ContactEmail Private `json:"contactEmail,omitempty"`
 	// FundingNotification lists who is told about deposits.
 	FundingNotification []NotificationEmail `json:"fundingNotification,omitempty"`
 	// RequestID is Tango's X-REQUEST-ID of the answer.
@@ -92,42 +94,14 @@ type Account struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (a *Account) setRequestID(id string) { a.RequestID = id }
 
-// String identifies the account without its contact data.
-func (a Account) String() string {
-	return fmt.Sprintf("tango.Account{%s %s %s %s}", a.AccountIdentifier, a.Status, a.CurrentBalance, a.CurrencyCode)
-}
+// LogValue presents the account to slog; see logValueOf.
+func (a Account) LogValue() slog.Value { return logValueOf(a) }
 
-// GoString keeps %#v from printing contact data.
-func (a Account) GoString() string { return a.String() }
-
-// Format prints String for every verb, so %v and %+v show no contact data.
-func (a Account) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
-
-// accountFields is Account without its methods, for MarshalJSON.
-type accountFields Account
-
-// MarshalJSON writes the account with its contact addresses as "[REDACTED]", so
-// that a logged []*Account (slog's JSON handler encodes slice elements with
-// encoding/json) carries none. Responses still decode into Account normally.
-func (a Account) MarshalJSON() ([]byte, error) {
-	f := accountFields(a)
-	f.ContactEmail = redactIfSet(a.ContactEmail)
-	return json.Marshal(f)
-}
-
-// LogValue lets slog log an account without its contact data.
-func (a Account) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("account_identifier", a.AccountIdentifier),
-		slog.String("status", string(a.Status)),
-		slog.String("current_balance", a.CurrentBalance.String()),
-		slog.String("currency_code", a.CurrencyCode),
-	)
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (a Account) Format(f fmt.State, verb rune) { formatValue(f, verb, a) }
 
 // CreateAccountRequest is the body of POST /customers/{customerIdentifier}/accounts.
-// Printing it (fmt, slog, encoding/json) redacts the contact addresses; the
-// request sent to Tango carries them.
+// Its contact addresses are [Private].
 type CreateAccountRequest struct {
 	// AccountIdentifier is a new, unique id: 5 to 100 letters, digits or hyphens.
 	AccountIdentifier string `json:"accountIdentifier"`
@@ -135,7 +109,7 @@ type CreateAccountRequest struct {
 	// platform.
 	DisplayName string `json:"displayName"`
 	// ContactEmail is the address of the account's representative (required).
-	ContactEmail string `json:"contactEmail"`
+	ContactEmail Private `json:"contactEmail"`
 	// CurrencyCode is the account's currency; empty means USD. It can never change
 	// once the account has transactions.
 	CurrencyCode string `json:"currencyCode,omitempty"`
@@ -159,53 +133,26 @@ func (r *CreateAccountRequest) check(v *validator) {
 	}
 	v.identifier("accountIdentifier", r.AccountIdentifier)
 	v.displayName("displayName", r.DisplayName)
-	if v.required("contactEmail", r.ContactEmail) {
-		v.email("contactEmail", r.ContactEmail)
+	if v.required("contactEmail", string(r.ContactEmail)) {
+		v.email("contactEmail", string(r.ContactEmail))
 	}
 	v.currencyCode("currencyCode", r.CurrencyCode)
 	v.notificationEmails("fundingNotification", r.FundingNotification)
 }
 
-// String hides the contact addresses.
-func (r CreateAccountRequest) String() string {
-	return "tango.CreateAccountRequest{" + r.AccountIdentifier + " " + redacted + "}"
-}
+// LogValue presents the request to slog; see logValueOf.
+func (r CreateAccountRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the contact addresses from %#v.
-func (r CreateAccountRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r CreateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog print String.
-func (r CreateAccountRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// MarshalJSON writes String as a JSON string: the request is sent through
-// createAccountWire, and anything else that encodes it gets no addresses.
-func (r CreateAccountRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
-
-// createAccountFields is CreateAccountRequest without its methods.
-type createAccountFields CreateAccountRequest
-
-// createAccountWire is the POST body as sent: the request's fields with the
-// notification addresses in wire form (the outer field wins in encoding/json).
-type createAccountWire struct {
-	createAccountFields
-	FundingNotification []notificationEmailWire `json:"fundingNotification,omitempty"`
-}
-
-// wire returns the request's body as sent.
-func (r *CreateAccountRequest) wire() *createAccountWire {
-	return &createAccountWire{createAccountFields: createAccountFields(*r), FundingNotification: notificationsWire(r.FundingNotification)}
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r CreateAccountRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // notificationEmails checks a list of notification addresses: each one present
 // and well formed.
 func (v *validator) notificationEmails(path string, list []NotificationEmail) {
 	for i, n := range list {
 		p := fmt.Sprintf("%s[%d].emailAddress", path, i)
-		if v.required(p, n.EmailAddress) {
-			v.email(p, n.EmailAddress)
+		if v.required(p, string(n.EmailAddress)) {
+			v.email(p, string(n.EmailAddress))
 		}
 	}
 }
@@ -218,13 +165,12 @@ func (v *validator) notificationEmails(path string, list []NotificationEmail) {
 // non-empty slice replaces it. ClearFundingNotification says the middle case in
 // words.
 //
-// Printing it (fmt, slog, encoding/json) redacts the contact addresses; the
-// request sent to Tango carries them.
+// Its contact addresses are [Private].
 type UpdateAccountRequest struct {
 	// DisplayName renames the account; empty leaves the name alone.
 	DisplayName string `json:"displayName,omitempty"`
 	// ContactEmail changes the representative's address; empty leaves it alone.
-	ContactEmail string `json:"contactEmail,omitempty"`
+	ContactEmail Private `json:"contactEmail,omitempty"`
 	// FundingNotification replaces (non-empty), clears (empty, non-nil) or keeps
 	// (nil) who is told about deposits. The omitzero option leaves only nil out of
 	// the JSON, so an empty slice is sent as [].
@@ -254,43 +200,19 @@ func (r *UpdateAccountRequest) check(v *validator) {
 	if r.DisplayName != "" {
 		v.displayName("displayName", r.DisplayName)
 	}
-	v.email("contactEmail", r.ContactEmail)
+	v.email("contactEmail", string(r.ContactEmail))
 	v.notificationEmails("fundingNotification", r.FundingNotification)
 }
 
-// String hides the contact addresses.
-func (r UpdateAccountRequest) String() string { return "tango.UpdateAccountRequest{" + redacted + "}" }
+// LogValue presents the request to slog; see logValueOf.
+func (r UpdateAccountRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the contact addresses from %#v.
-func (r UpdateAccountRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r UpdateAccountRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog print String.
-func (r UpdateAccountRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// MarshalJSON writes String as a JSON string; the request is sent through
-// updateAccountWire.
-func (r UpdateAccountRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
-
-// updateAccountWire is the PATCH body as sent. omitzero leaves out only a nil
-// list, so an empty one is sent as [] and clears the list.
-type updateAccountWire struct {
-	DisplayName         string                  `json:"displayName,omitempty"`
-	ContactEmail        string                  `json:"contactEmail,omitempty"`
-	FundingNotification []notificationEmailWire `json:"fundingNotification,omitzero"`
-}
-
-// wire returns the request's body as sent.
-func (r *UpdateAccountRequest) wire() *updateAccountWire {
-	return &updateAccountWire{DisplayName: r.DisplayName, ContactEmail: r.ContactEmail, FundingNotification: notificationsWire(r.FundingNotification)}
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r UpdateAccountRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // ListAccountsParams filters GET /accounts and GET /customers/{c}/accounts. Zero
-// fields are left out. Filters that name addresses are contact data: the SDK
-// never logs query strings, and the params print redacted (fmt, slog,
-// encoding/json).
+// fields are left out. Filters that name addresses are [Private]; the SDK never
+// logs query strings.
 type ListAccountsParams struct {
 	// AccountNumber matches Tango's account number.
 	AccountNumber string
@@ -299,7 +221,7 @@ type ListAccountsParams struct {
 	// Status matches the account's status.
 	Status AccountStatus
 	// ContactEmail matches the representative's address.
-	ContactEmail string
+	ContactEmail Private
 	// CurrencyCodes matches accounts in any of these currencies.
 	CurrencyCodes []string
 	// MinBalance and MaxBalance bound currentBalance.
@@ -309,35 +231,26 @@ type ListAccountsParams struct {
 	CreatedAfter, CreatedBefore time.Time
 	// FundingNotificationEmails matches accounts that notify any of these
 	// addresses.
-	FundingNotificationEmails []string
+	FundingNotificationEmails []Private
 	// CursorParams pages the list.
 	CursorParams
 }
 
-// String hides the filters, some of which are contact data.
-func (p ListAccountsParams) String() string { return "tango.ListAccountsParams{" + redacted + "}" }
+// LogValue presents the filters to slog; see logValueOf.
+func (p ListAccountsParams) LogValue() slog.Value { return logValueOf(p) }
 
-// GoString hides the filters from %#v.
-func (p ListAccountsParams) GoString() string { return p.String() }
-
-// Format prints String for every verb.
-func (p ListAccountsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
-
-// LogValue makes slog print String.
-func (p ListAccountsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// MarshalJSON writes String as a JSON string.
-func (p ListAccountsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (p ListAccountsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
 // check records the filters' problems into v.
 func (p *ListAccountsParams) check(v *validator) {
 	p.CursorParams.validate(v)
 	v.text("accountNumber", p.AccountNumber, singleLine)
 	v.text("displayName", p.DisplayName, singleLine)
-	v.email("contactEmail", p.ContactEmail)
+	v.email("contactEmail", string(p.ContactEmail))
 	v.currencyCodes("currencyCode", p.CurrencyCodes)
 	for i, e := range p.FundingNotificationEmails {
-		v.email(fmt.Sprintf("fundingNotificationEmail[%d]", i), e)
+		v.email(fmt.Sprintf("fundingNotificationEmail[%d]", i), string(e))
 	}
 	if p.MinBalance != nil && p.MaxBalance != nil && p.MinBalance.Cmp(*p.MaxBalance) > 0 {
 		v.add("maxBalance", keyUnprocessable, "must not be below minBalance")
@@ -351,13 +264,13 @@ func (p *ListAccountsParams) query() url.Values {
 	q.str("accountNumber", p.AccountNumber)
 	q.str("displayName", p.DisplayName)
 	q.str("status", string(p.Status))
-	q.str("contactEmail", p.ContactEmail)
+	q.str("contactEmail", string(p.ContactEmail))
 	q.strs("currencyCode", p.CurrencyCodes)
 	q.amount("minBalance", p.MinBalance)
 	q.amount("maxBalance", p.MaxBalance)
 	q.time("minDateCreatedAt", p.CreatedAfter)
 	q.time("maxDateCreatedAt", p.CreatedBefore)
-	q.strs("fundingNotificationEmail", p.FundingNotificationEmails)
+	q.strs("fundingNotificationEmail", privateStrings(p.FundingNotificationEmails))
 	return q.Values
 }
 
@@ -416,7 +329,7 @@ func (s *AccountsService) Update(ctx context.Context, customerIdentifier, accoun
 		return nil, err
 	}
 	path := "/customers/" + url.PathEscape(customerIdentifier) + "/accounts/" + url.PathEscape(accountIdentifier)
-	r, err := newRequest(http.MethodPatch, path, nil, req.wire(), retryUnsafe)
+	r, err := newRequest(http.MethodPatch, path, nil, req, retryUnsafe)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func TestAccountDecodesTangoPayload(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "9127.88", acct.CurrentBalance.String())
 	assert.Equal(t, "A11720237", acct.AccountNumber)
-	assert.Equal(t, "test@example.com", acct.ContactEmail)
+	assert.Equal(t, tango.Private("test@example.com"), acct.ContactEmail)
 	assert.Equal(t, []tango.NotificationEmail{{EmailAddress: "ops@example.com"}}, acct.FundingNotification)
 	assert.Equal(t, 2018, acct.CreatedAt.Year())
 }
@@ -87,7 +87,7 @@ func TestAccountsListFilters(t *testing.T) {
 		},
 		{
 			"contact and notification addresses",
-			&tango.ListAccountsParams{ContactEmail: "boss@example.com", FundingNotificationEmails: []string{"ops@example.com", "x@example.com"}},
+			&tango.ListAccountsParams{ContactEmail: "boss@example.com", FundingNotificationEmails: []tango.Private{"ops@example.com", "x@example.com"}},
 			url.Values{"paginate": {"true"}, "contactEmail": {"boss@example.com"}, "fundingNotificationEmail": {"ops@example.com", "x@example.com"}},
 			[]string{"acct-notify-1"},
 		},

@@ -40,7 +40,7 @@ func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRe
 		}
 		return nil, &OrderError{ExternalRefID: ref, Err: err}
 	}
-	body := req.wire()
+	body := req.wireBody()
 	if body.ExternalRefID == "" {
 		body.ExternalRefID = NewExternalRefID()
 	}
@@ -270,10 +270,10 @@ func (s *AsyncOrdersService) UpdateLineItem(ctx context.Context, referenceLineIt
 		return nil, err
 	}
 	body := struct {
-		LineItemNote string      `json:"lineItemNote,omitempty"`
-		DeliveryDate string      `json:"deliveryDate,omitempty"`
-		SenderInfo   *senderWire `json:"senderInfo,omitempty"`
-	}{req.LineItemNote, req.DeliveryDate, req.Sender.wire()}
+		LineItemNote string  `json:"lineItemNote,omitempty"`
+		DeliveryDate string  `json:"deliveryDate,omitempty"`
+		SenderInfo   *Sender `json:"senderInfo,omitempty"`
+	}{req.LineItemNote, req.DeliveryDate, req.Sender}
 	r, err := newRequest(http.MethodPatch, "/asyncOrders/lineItems/"+url.PathEscape(referenceLineItemID), nil, body, retryUnsafe)
 	if err != nil {
 		return nil, err

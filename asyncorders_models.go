@@ -46,77 +46,61 @@ type CreateAsyncOrderRequest struct {
 	// at most one async order per externalRefID and account. Leave it empty and
 	// the SDK generates one (reused on every retry of the call); for re-runs,
 	// derive it with ExternalRefIDFor.
-	ExternalRefID string
+	ExternalRefID string `json:"externalRefID"`
 	// CustomerIdentifier and AccountIdentifier name the account charged (required).
-	CustomerIdentifier string
-	AccountIdentifier  string
+	CustomerIdentifier string `json:"customerIdentifier"`
+	AccountIdentifier  string `json:"accountIdentifier"`
 	// Sender is who the reward emails say they come from (optional).
-	Sender *Sender
+	Sender *Sender `json:"sender,omitempty"`
 	// Campaign, PurchaseOrderNumber and Notes are kept with the order (optional).
-	Campaign            string
-	PurchaseOrderNumber string
-	Notes               string
+	Campaign            string `json:"campaign,omitempty"`
+	PurchaseOrderNumber string `json:"purchaseOrderNumber,omitempty"`
+	Notes               string `json:"notes,omitempty"`
 	// LineItems are the rewards (at least one). Each needs its own
 	// ExternalRefLineItemID, unique within the order, which is how results map
 	// back to the caller's rows.
-	LineItems []AsyncLineItemRequest
+	LineItems []AsyncLineItemRequest `json:"lineItems"`
 }
 
-// String hides the contact data.
-func (CreateAsyncOrderRequest) String() string { return redacted }
-
-// GoString hides the contact data from %#v.
-func (CreateAsyncOrderRequest) GoString() string { return redacted }
-
-// Format hides the contact data from every verb.
-func (CreateAsyncOrderRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue shows the identifying fields only.
-func (r CreateAsyncOrderRequest) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("externalRefID", r.ExternalRefID),
-		slog.String("customerIdentifier", r.CustomerIdentifier),
-		slog.String("accountIdentifier", r.AccountIdentifier),
-		slog.Int("lineItems", len(r.LineItems)),
-	)
-}
-
-// MarshalJSON writes "[REDACTED]": the request holds contact data. The SDK sends
-// the real values through its wire types.
-func (CreateAsyncOrderRequest) MarshalJSON() ([]byte, error) { return redactedJSON() }
+// LogValue presents the request to slog; see logValueOf.
+func (r CreateAsyncOrderRequest) LogValue() slog.Value { return logValueOf(r) }
 
 // AsyncLineItemRequest is one reward of an async order.
 type AsyncLineItemRequest struct {
 	// ExternalRefLineItemID identifies the line item within the order (required,
 	// at most 100 characters).
-	ExternalRefLineItemID string
+	ExternalRefLineItemID string `json:"externalRefLineItemID"`
 	// Quantity is how many rewards the recipient gets; 0 means 1.
-	Quantity int
+	Quantity int `json:"quantity"`
 	// UTID is the catalog item (required).
-	UTID string
+	UTID string `json:"utid"`
 	// Amount is the face value of each reward (required).
-	Amount Amount
+	Amount Amount `json:"amount"`
 	// DeliveryMethod says how the reward is delivered; empty means EMAIL when the
-	// recipient has an email address, else NONE.
-	DeliveryMethod DeliveryMethod
-	// Recipient receives the reward (contact data: printed redacted).
-	Recipient *Recipient
+	// recipient has an email address, and is refused otherwise (the SDK never
+	// infers NONE: set DeliveryNone to deliver the reward yourself).
+	DeliveryMethod DeliveryMethod `json:"deliveryMethod"`
+	// Recipient receives the reward.
+	Recipient *Recipient `json:"recipient,omitempty"`
 	// DeliveryDate schedules delivery (at least 7 days ahead; optional).
-	DeliveryDate string
+	DeliveryDate string `json:"deliveryDate,omitempty"`
 	// ETID, PTID, ExpirationDate, EmailSubject and Message are as for orders.
-	ETID           string
-	PTID           string
-	ExpirationDate string
-	EmailSubject   string
-	Message        string
+	ETID           string `json:"etid,omitempty"`
+	PTID           string `json:"ptid,omitempty"`
+	ExpirationDate string `json:"expirationDate,omitempty"`
+	EmailSubject   string `json:"emailSubject,omitempty"`
+	Message        string `json:"message,omitempty"`
 	// LineItemNote is kept with the line item (at most 150 characters).
-	LineItemNote string
+	LineItemNote string `json:"lineItemNote,omitempty"`
 	// ShippingMethod is required for physical deliveries ("upsground", ...).
-	ShippingMethod string
+	ShippingMethod string `json:"shippingMethod,omitempty"`
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (li AsyncLineItemRequest) LogValue() slog.Value { return logValueOf(li) }
+
 // resolvedDeliveryMethod is the method sent: the given one, else EMAIL when there
-// is an email address, else NONE.
+// is an email address, else "" (refused by validation: the SDK never infers NONE).
 func (li *AsyncLineItemRequest) resolvedDeliveryMethod() DeliveryMethod {
 	switch {
 	case li.DeliveryMethod != "":
@@ -124,7 +108,7 @@ func (li *AsyncLineItemRequest) resolvedDeliveryMethod() DeliveryMethod {
 	case li.Recipient != nil && li.Recipient.Email != "":
 		return DeliveryEmail
 	}
-	return DeliveryNone
+	return ""
 }
 
 // AsyncOrderSubmission is Tango's answer to creating an async order: accepted
@@ -269,6 +253,12 @@ type AsyncOrder struct {
 	RequestID string `json:"-"`
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (o AsyncOrder) LogValue() slog.Value { return logValueOf(o) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (o AsyncOrder) Format(f fmt.State, verb rune) { formatValue(f, verb, o) }
+
 func (o *AsyncOrder) setRequestID(id string) { o.RequestID = id }
 
 // AsyncLineItem is one line item of an async order. The verbose form (from
@@ -298,6 +288,12 @@ type AsyncLineItem struct {
 	Rewards []AsyncReward `json:"rewards,omitempty"`
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (li AsyncLineItem) LogValue() slog.Value { return logValueOf(li) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (li AsyncLineItem) Format(f fmt.State, verb rune) { formatValue(f, verb, li) }
+
 // UnmarshalJSON accepts referenceLineItemId as well as referenceLineItemID: the
 // summary and verbose forms spell it differently.
 func (li *AsyncLineItem) UnmarshalJSON(b []byte) error {
@@ -323,6 +319,12 @@ type AsyncReward struct {
 	RedemptionInstructions string       `json:"redemptionInstructions,omitempty"`
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (r AsyncReward) LogValue() slog.Value { return logValueOf(r) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r AsyncReward) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
+
 // AsyncOrderLineItems is a page of an async order's line items, verbose
 // (GET .../{externalRefID}/lineItems).
 type AsyncOrderLineItems struct {
@@ -337,6 +339,12 @@ type AsyncOrderLineItems struct {
 	RequestID          string           `json:"-"`
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (p AsyncOrderLineItems) LogValue() slog.Value { return logValueOf(p) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (p AsyncOrderLineItems) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
+
 func (p *AsyncOrderLineItems) setRequestID(id string) { p.RequestID = id }
 
 // AsyncOrderList is a page of GET /asyncOrders.
@@ -349,6 +357,9 @@ type AsyncOrderList struct {
 	Orders            []AsyncOrderSummary `json:"orders"`
 	RequestID         string              `json:"-"`
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (p AsyncOrderList) LogValue() slog.Value { return logValueOf(p) }
 
 func (p *AsyncOrderList) setRequestID(id string) { p.RequestID = id }
 
@@ -369,6 +380,9 @@ type AsyncOrderSummary struct {
 	TotalLineItemsRows  int                 `json:"totalLineItemsRows,omitempty"`
 	AmountCharged       *AsyncAmountCharged `json:"amountCharged,omitempty"`
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (s AsyncOrderSummary) LogValue() slog.Value { return logValueOf(s) }
 
 // AsyncReasonCodes are the reasons Tango accepts for each line item action
 // (FREEZE, UNFREEZE, CANCEL, REISSUE, ...): action → code → description.
@@ -399,6 +413,9 @@ type UpdateAsyncLineItemRequest struct {
 	Sender *Sender
 }
 
+// LogValue presents the value to slog field by field; see logValueOf.
+func (r UpdateAsyncLineItemRequest) LogValue() slog.Value { return logValueOf(r) }
+
 // AsyncLineItemUpdate is Tango's answer to a line item update.
 type AsyncLineItemUpdate struct {
 	DeliveryDate *time.Time `json:"deliveryDate,omitempty"`
@@ -406,6 +423,9 @@ type AsyncLineItemUpdate struct {
 	Sender       *Sender    `json:"senderInfo,omitempty"`
 	RequestID    string     `json:"-"`
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (u AsyncLineItemUpdate) LogValue() slog.Value { return logValueOf(u) }
 
 func (u *AsyncLineItemUpdate) setRequestID(id string) { u.RequestID = id }
 
@@ -421,6 +441,9 @@ type AsyncOrderResult struct {
 	// only from the submission; empty after a recovered submission).
 	Duplicates map[string]int
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (r AsyncOrderResult) LogValue() slog.Value { return logValueOf(r) }
 
 // FailedByID returns the failures keyed by externalRefLineItemID, for mapping
 // back to the caller's rows.

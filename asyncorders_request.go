@@ -79,57 +79,22 @@ func validateSender(v *validator, path string, s *Sender) {
 	if s == nil {
 		return
 	}
-	v.boundedText(path+".firstName", s.FirstName, singleLine, maxNameLength)
-	v.boundedText(path+".lastName", s.LastName, singleLine, maxNameLength)
-	v.email(path+".email", s.Email)
+	v.boundedText(path+".firstName", string(s.FirstName), singleLine, maxNameLength)
+	v.boundedText(path+".lastName", string(s.LastName), singleLine, maxNameLength)
+	v.email(path+".email", string(s.Email))
 }
 
-// asyncOrderWire is the POST /asyncOrders body.
-type asyncOrderWire struct {
-	ExternalRefID       string              `json:"externalRefID"`
-	CustomerIdentifier  string              `json:"customerIdentifier"`
-	AccountIdentifier   string              `json:"accountIdentifier"`
-	Sender              *senderWire         `json:"sender,omitempty"`
-	Campaign            string              `json:"campaign,omitempty"`
-	PurchaseOrderNumber string              `json:"purchaseOrderNumber,omitempty"`
-	Notes               string              `json:"notes,omitempty"`
-	LineItems           []asyncLineItemWire `json:"lineItems"`
-}
-
-// asyncLineItemWire is one line item on the wire.
-type asyncLineItemWire struct {
-	ExternalRefLineItemID string         `json:"externalRefLineItemID"`
-	Quantity              int            `json:"quantity"`
-	UTID                  string         `json:"utid"`
-	Amount                Amount         `json:"amount"`
-	DeliveryMethod        DeliveryMethod `json:"deliveryMethod"`
-	Recipient             *recipientWire `json:"recipient,omitempty"`
-	DeliveryDate          string         `json:"deliveryDate,omitempty"`
-	ETID                  string         `json:"etid,omitempty"`
-	PTID                  string         `json:"ptid,omitempty"`
-	ExpirationDate        string         `json:"expirationDate,omitempty"`
-	EmailSubject          string         `json:"emailSubject,omitempty"`
-	Message               string         `json:"message,omitempty"`
-	LineItemNote          string         `json:"lineItemNote,omitempty"`
-	ShippingMethod        string         `json:"shippingMethod,omitempty"`
-}
-
-// wire returns the request's wire body (the caller's struct is not changed).
-func (r *CreateAsyncOrderRequest) wire() *asyncOrderWire {
-	w := &asyncOrderWire{
-		ExternalRefID: r.ExternalRefID, CustomerIdentifier: r.CustomerIdentifier, AccountIdentifier: r.AccountIdentifier,
-		Sender: r.Sender.wire(), Campaign: r.Campaign, PurchaseOrderNumber: r.PurchaseOrderNumber, Notes: r.Notes,
-		LineItems: make([]asyncLineItemWire, len(r.LineItems)),
+// wireBody returns the request as it goes on the wire: a copy with each line
+// item's quantity (0 means 1), amount (at most 2 decimals) and delivery method
+// resolved. The caller's struct is not changed.
+func (r *CreateAsyncOrderRequest) wireBody() *CreateAsyncOrderRequest {
+	w := *r
+	w.LineItems = make([]AsyncLineItemRequest, len(r.LineItems))
+	for i, li := range r.LineItems {
+		li.Quantity = max(li.Quantity, 1)
+		li.Amount = li.Amount.trimScale(maxRequestDecimals)
+		li.DeliveryMethod = li.resolvedDeliveryMethod()
+		w.LineItems[i] = li
 	}
-	for i := range r.LineItems {
-		li := &r.LineItems[i]
-		w.LineItems[i] = asyncLineItemWire{
-			ExternalRefLineItemID: li.ExternalRefLineItemID, Quantity: max(li.Quantity, 1), UTID: li.UTID,
-			Amount: li.Amount.trimScale(maxRequestDecimals), DeliveryMethod: li.resolvedDeliveryMethod(),
-			Recipient: li.Recipient.wire(), DeliveryDate: li.DeliveryDate, ETID: li.ETID, PTID: li.PTID,
-			ExpirationDate: li.ExpirationDate, EmailSubject: li.EmailSubject, Message: li.Message,
-			LineItemNote: li.LineItemNote, ShippingMethod: li.ShippingMethod,
-		}
-	}
-	return w
+	return &w
 }

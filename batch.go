@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +22,9 @@ type BatchOrder struct {
 	// Request is the order. The batch never modifies it.
 	Request *CreateOrderRequest
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (o BatchOrder) LogValue() slog.Value { return logValueOf(o) }
 
 // BatchOutcome says how a row of a batch ended.
 type BatchOutcome string
@@ -70,6 +74,9 @@ type BatchResult struct {
 	// Err is why, for Refused and Unknown rows.
 	Err error
 }
+
+// LogValue presents the value to slog field by field; see logValueOf.
+func (r BatchResult) LogValue() slog.Value { return logValueOf(r) }
 
 // BatchProgress is a snapshot of a running batch, given to BatchOptions.Progress.
 type BatchProgress struct {

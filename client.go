@@ -1,7 +1,6 @@
 package tango
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -292,9 +291,9 @@ type Response struct {
 // that is retried only when Tango certainly did nothing (the request never left, or
 // a 429); when its fate is unknown the error is an *OutcomeUnknownError.
 //
-// The SDK's own models (CreateOrderRequest, Recipient, Secret, ...) encode their
-// secrets and contact data as "[REDACTED]"; a body that would carry such a value is
-// refused, so build the body from your own types or a map.
+// body may be one of the SDK's own models: they encode to JSON as they are
+// (personal data included, see Private), except Secret values (card numbers,
+// security codes, credentials), which encode as "[REDACTED]".
 //
 // The account guard (WithAccountGuard) is asked about every customer and account
 // the call names: in the path (.../customers/{c}/accounts/{a}), in the query and
@@ -313,9 +312,6 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	req, err := newRequest(method, path, query, body, mode)
 	if err != nil {
 		return nil, err
-	}
-	if bytes.Contains(req.body, []byte(redacted)) {
-		return nil, fmt.Errorf("tango: Do: the body holds %s values: the SDK's models never encode secrets or contact data to JSON; send a map or your own struct with the real values", redacted)
 	}
 	if c.accountGuard != nil {
 		for _, p := range doOwners(path, query, req.body) {

@@ -2,10 +2,8 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -153,9 +151,9 @@ func (s *CustomersService) Get(ctx context.Context, customerIdentifier string) (
 	return sendDecoded[Customer](ctx, s.c, r)
 }
 
-// ListCustomersParams filters GET /customers. Zero fields are left out. The
-// filters print redacted (fmt, slog, encoding/json): display names can name
-// people.
+// ListCustomersParams filters GET /customers. Zero fields are left out. Display
+// names are business names, not personal data (see [Private]'s policy in the
+// README): they print as they are.
 type ListCustomersParams struct {
 	// DisplayName matches the customer's display name.
 	DisplayName string
@@ -176,21 +174,6 @@ type ListCustomersParams struct {
 	// CursorParams pages the list.
 	CursorParams
 }
-
-// String hides the filters.
-func (p ListCustomersParams) String() string { return "tango.ListCustomersParams{" + redacted + "}" }
-
-// GoString hides the filters from %#v.
-func (p ListCustomersParams) GoString() string { return p.String() }
-
-// Format prints String for every verb.
-func (p ListCustomersParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
-
-// LogValue makes slog print String.
-func (p ListCustomersParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// MarshalJSON writes String as a JSON string.
-func (p ListCustomersParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
 
 // check records the filters' problems into v.
 func (p *ListCustomersParams) check(v *validator) {
@@ -282,7 +265,7 @@ func (s *CustomersService) CreateAccount(ctx context.Context, customerIdentifier
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := newRequest(http.MethodPost, "/customers/"+url.PathEscape(customerIdentifier)+"/accounts", nil, req.wire(), retryUnsafe)
+	r, err := newRequest(http.MethodPost, "/customers/"+url.PathEscape(customerIdentifier)+"/accounts", nil, req, retryUnsafe)
 	if err != nil {
 		return nil, err
 	}

@@ -165,7 +165,7 @@ func TestCustomerAccounts(t *testing.T) {
 	assert.Equal(t, "EUR", acct.CurrencyCode)
 	assert.True(t, acct.CurrentBalance.IsZero())
 	assert.Equal(t, tango.AccountActive, acct.Status)
-	assert.Equal(t, "finance@example.com", acct.ContactEmail)
+	assert.Equal(t, tango.Private("finance@example.com"), acct.ContactEmail)
 	assert.Equal(t, []tango.NotificationEmail{{EmailAddress: "ops@example.com"}}, acct.FundingNotification)
 
 	// USD is Tango's default: the SDK leaves the currency out rather than guess.

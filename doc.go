@@ -14,8 +14,11 @@
 //     retry cannot duplicate a side effect: reads always; orders, deposits and
 //     transfers because they carry an externalRefID; other writes only when the
 //     request never left the machine or Tango refused it with a 429.
-//   - Secrets (keys, tokens, reward credentials, recipient contact data) print as
-//     [REDACTED] through fmt, slog and error messages.
+//   - Presentation redacts, serialization is faithful: secrets ([Secret]: keys,
+//     tokens, card data) and personal and reward data ([Private]: contact data,
+//     reward credentials) print as [REDACTED] through fmt, slog and error
+//     messages; models encode to JSON as they are (Secrets excepted), so they can
+//     be stored and queued.
 //
 // Start with [NewClient]:
 //

@@ -19,7 +19,7 @@ func welcomeReward(ctx context.Context, c *tango.Client, customer, account, user
 		AccountIdentifier:  account,
 		UTID:               "U561593",
 		Amount:             tango.MustParseAmount("10.00"),
-		Recipient:          &tango.Recipient{Email: email, FirstName: "Ada"},
+		Recipient:          &tango.Recipient{Email: tango.Private(email), FirstName: "Ada"},
 	})
 	if errors.Is(err, tango.ErrInsufficientFunds) {
 		return fmt.Errorf("welcome reward for %s postponed: %w", userID, err)

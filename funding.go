@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -40,138 +39,92 @@ var (
 	cardExpiryPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 )
 
-// CreditCardDetails is the card itself. Number and VerificationNumber are secrets:
-// they print as [REDACTED] everywhere and reach only the request body.
+// CreditCardDetails is the card itself. Number and VerificationNumber are
+// [Secret]s: they print as [REDACTED] everywhere, encoding/json included (PCI
+// DSS forbids keeping a security code after authorization), and reach only the
+// body of POST /creditCards.
 type CreditCardDetails struct {
 	// Number is the card number, digits only (12 to 19 of them, passing the Luhn
 	// check).
-	Number Secret
+	Number Secret `json:"number"`
 	// Expiration is the expiry month, "YYYY-MM".
-	Expiration string
+	Expiration string `json:"expiration"`
 	// VerificationNumber is the 3 or 4 digit security code (CVV).
-	VerificationNumber Secret
+	VerificationNumber Secret `json:"verificationNumber"`
 }
 
-// BillingAddress is the card holder's billing address. It is contact data: it
-// encodes to JSON normally, since Tango needs it, but every other way of printing
-// it shows "[REDACTED]".
+// BillingAddress is the card holder's billing address. The lines that could find
+// the person are [Private]; the state and the country are not.
 type BillingAddress struct {
 	// FirstName and LastName are the card holder's (required).
-	FirstName string `json:"firstName"`
-	LastName  string `json:"lastName"`
+	FirstName Private `json:"firstName"`
+	LastName  Private `json:"lastName"`
 	// AddressLine1 is required; AddressLine2 is optional.
-	AddressLine1 string `json:"addressLine1"`
-	AddressLine2 string `json:"addressLine2,omitempty"`
+	AddressLine1 Private `json:"addressLine1"`
+	AddressLine2 Private `json:"addressLine2,omitempty"`
 	// City, State and PostalCode are required.
-	City       string `json:"city"`
-	State      string `json:"state"`
-	PostalCode string `json:"postalCode"`
+	City       Private `json:"city"`
+	State      string  `json:"state"`
+	PostalCode Private `json:"postalCode"`
 	// Country is the ISO 3166 code, such as "US" (required).
 	Country string `json:"country"`
 	// EmailAddress is the card holder's (required).
-	EmailAddress string `json:"emailAddress"`
+	EmailAddress Private `json:"emailAddress"`
 }
 
-// String returns "[REDACTED]": billing data stays out of logs.
-func (BillingAddress) String() string { return redacted }
+// LogValue presents the address to slog; see logValueOf.
+func (a BillingAddress) LogValue() slog.Value { return logValueOf(a) }
 
-// GoString returns "[REDACTED]", so that %#v hides the data too.
-func (BillingAddress) GoString() string { return redacted }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (a BillingAddress) Format(f fmt.State, verb rune) { formatValue(f, verb, a) }
 
-// Format writes "[REDACTED]" for every fmt verb.
-func (BillingAddress) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue makes slog print "[REDACTED]".
-func (BillingAddress) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON writes "[REDACTED]", so that logging libraries that encode values
-// with encoding/json do not print the address either. Requests send it through
-// an unexported wire type.
-func (BillingAddress) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
-
-// billingAddressWire is BillingAddress as it goes on the wire.
-type billingAddressWire BillingAddress
-
-// ContactInformation is a person Tango may contact about a card. It prints as
-// "[REDACTED]" outside JSON, like BillingAddress.
+// ContactInformation is a person Tango may contact about a card. Both fields are
+// [Private].
 type ContactInformation struct {
 	// FullName of the contact.
-	FullName string `json:"fullName"`
+	FullName Private `json:"fullName"`
 	// EmailAddress of the contact.
-	EmailAddress string `json:"emailAddress"`
+	EmailAddress Private `json:"emailAddress"`
 }
 
-// String returns "[REDACTED]": contact data stays out of logs.
-func (ContactInformation) String() string { return redacted }
+// LogValue presents the contact to slog; see logValueOf.
+func (c ContactInformation) LogValue() slog.Value { return logValueOf(c) }
 
-// GoString returns "[REDACTED]", so that %#v hides the data too.
-func (ContactInformation) GoString() string { return redacted }
-
-// Format writes "[REDACTED]" for every fmt verb.
-func (ContactInformation) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue makes slog print "[REDACTED]".
-func (ContactInformation) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON writes "[REDACTED]", like BillingAddress.
-func (ContactInformation) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
-
-// contactInformationWire is ContactInformation as it goes on the wire.
-type contactInformationWire ContactInformation
-
-// contactsWire converts contacts to their wire form; nil for none.
-func contactsWire(cs []ContactInformation) []contactInformationWire {
-	if len(cs) == 0 {
-		return nil
-	}
-	out := make([]contactInformationWire, len(cs))
-	for i, c := range cs {
-		out[i] = contactInformationWire(c)
-	}
-	return out
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (c ContactInformation) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }
 
 // RegisterCreditCardRequest is the body of POST /creditCards: a card to register
-// on one account. Printing it (fmt, slog) shows only the account and the label.
+// on one account. Field names on the wire are Tango's.
+//
+// It is the one request encoding/json does not write faithfully: the card
+// number and security code are [Secret]s and encode as "[REDACTED]", because
+// PCI DSS forbids storing a security code. Keep the request only as long as the
+// call takes; to queue a registration, queue everything but the card.
 type RegisterCreditCardRequest struct {
 	// CustomerIdentifier and AccountIdentifier name the account the card will
 	// fund (required).
-	CustomerIdentifier string
-	AccountIdentifier  string
+	CustomerIdentifier string `json:"customerIdentifier"`
+	AccountIdentifier  string `json:"accountIdentifier"`
 	// Label names the card in listings (required).
-	Label string
+	Label string `json:"label"`
 	// IPAddress is the address of the person registering the card, for Tango's
 	// fraud checks (required: Tango's reference lists it among the required fields
 	// of CreateCreditCardCriteria; an IPv4 or IPv6 address).
-	IPAddress string
+	IPAddress string `json:"ipAddress"`
 	// CreditCard is the card (required).
-	CreditCard CreditCardDetails
+	CreditCard CreditCardDetails `json:"creditCard"`
 	// BillingAddress is the card holder's billing address (required).
-	BillingAddress BillingAddress
+	BillingAddress BillingAddress `json:"billingAddress"`
 	// ContactInformation lists people Tango may contact about the card
 	// (optional).
-	ContactInformation []ContactInformation
+	ContactInformation []ContactInformation `json:"contactInformation,omitempty"`
 }
 
-// String names the account and label, never the card or the people.
-func (r RegisterCreditCardRequest) String() string {
-	return fmt.Sprintf("tango.RegisterCreditCardRequest{customer=%s account=%s label=%q}", r.CustomerIdentifier, r.AccountIdentifier, r.Label)
-}
+// LogValue presents the request to slog; see logValueOf.
+func (r RegisterCreditCardRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString is String, so that %#v hides the card too.
-func (r RegisterCreditCardRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r RegisterCreditCardRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog log the account and label only.
-func (r RegisterCreditCardRequest) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("customerIdentifier", r.CustomerIdentifier),
-		slog.String("accountIdentifier", r.AccountIdentifier),
-		slog.String("label", r.Label),
-	)
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r RegisterCreditCardRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // Validate checks the request before anything is sent: identifiers, label, the
 // card number's digits and Luhn check digit, the expiry and security code
@@ -213,8 +166,8 @@ func (r *RegisterCreditCardRequest) Validate() error {
 	validateBillingAddress(&v, &r.BillingAddress)
 	for i, ci := range r.ContactInformation {
 		p := fmt.Sprintf("contactInformation[%d]", i)
-		v.text(p+".fullName", ci.FullName, singleLine)
-		v.email(p+".emailAddress", ci.EmailAddress)
+		v.text(p+".fullName", string(ci.FullName), singleLine)
+		v.email(p+".emailAddress", string(ci.EmailAddress))
 	}
 	return v.err()
 }
@@ -225,9 +178,9 @@ func validateBillingAddress(v *validator, a *BillingAddress) {
 		name, value string
 		required    bool
 	}{
-		{"firstName", a.FirstName, true}, {"lastName", a.LastName, true},
-		{"addressLine1", a.AddressLine1, true}, {"addressLine2", a.AddressLine2, false},
-		{"city", a.City, true}, {"state", a.State, true}, {"postalCode", a.PostalCode, true},
+		{"firstName", string(a.FirstName), true}, {"lastName", string(a.LastName), true},
+		{"addressLine1", string(a.AddressLine1), true}, {"addressLine2", string(a.AddressLine2), false},
+		{"city", string(a.City), true}, {"state", a.State, true}, {"postalCode", string(a.PostalCode), true},
 	} {
 		p := "billingAddress." + f.name
 		if f.required && !v.required(p, f.value) {
@@ -238,8 +191,8 @@ func validateBillingAddress(v *validator, a *BillingAddress) {
 	if v.required("billingAddress.country", a.Country) && !countryPattern.MatchString(a.Country) {
 		v.add("billingAddress.country", keyUnprocessable, "must be an ISO 3166 country code, such as US")
 	}
-	if v.required("billingAddress.emailAddress", a.EmailAddress) {
-		v.email("billingAddress.emailAddress", a.EmailAddress)
+	if v.required("billingAddress.emailAddress", string(a.EmailAddress)) {
+		v.email("billingAddress.emailAddress", string(a.EmailAddress))
 	}
 }
 
@@ -261,18 +214,15 @@ func luhnValid(digits string) bool {
 	return sum%10 == 0
 }
 
-// registerCardWire is the POST /creditCards body as sent: the only place the card
-// number and security code are revealed.
+// registerCardWire is the POST /creditCards body as sent: the request as it
+// encodes itself, with the card details revealed (the outer field wins in
+// encoding/json). It is the only place the card number and security code are.
 type registerCardWire struct {
-	CustomerIdentifier string                   `json:"customerIdentifier"`
-	AccountIdentifier  string                   `json:"accountIdentifier"`
-	Label              string                   `json:"label"`
-	IPAddress          string                   `json:"ipAddress"`
-	CreditCard         cardDetailsWire          `json:"creditCard"`
-	BillingAddress     billingAddressWire       `json:"billingAddress"`
-	ContactInformation []contactInformationWire `json:"contactInformation,omitempty"`
+	*RegisterCreditCardRequest
+	CreditCard cardDetailsWire `json:"creditCard"`
 }
 
+// cardDetailsWire is CreditCardDetails with its secrets revealed.
 type cardDetailsWire struct {
 	Number             string `json:"number"`
 	Expiration         string `json:"expiration"`
@@ -302,7 +252,7 @@ type CreditCard struct {
 	// ActivationDate is when the card can first fund the account. Tango holds new
 	// cards for a registration period; deposits before it fail with 429.003.
 	ActivationDate time.Time `json:"activationDate"`
-	// ContactInformation lists the card's contacts (printed redacted).
+	// ContactInformation lists the card's contacts.
 	ContactInformation []ContactInformation `json:"contactInformation,omitempty"`
 	// RequestID is Tango's X-REQUEST-ID of the answer that carried the card.
 	RequestID string `json:"-"`
@@ -311,29 +261,11 @@ type CreditCard struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (c *CreditCard) setRequestID(id string) { c.RequestID = id }
 
-// String identifies the card by token, label, last digits and status, never by
-// its contacts.
-func (c CreditCard) String() string {
-	return fmt.Sprintf("tango.CreditCard{%s %q *%s %s}", c.Token, c.Label, c.LastFourDigits, c.Status)
-}
+// LogValue presents the card to slog; see logValueOf.
+func (c CreditCard) LogValue() slog.Value { return logValueOf(c) }
 
-// GoString keeps %#v to the String form.
-func (c CreditCard) GoString() string { return c.String() }
-
-// Format prints String for every verb. Without it, a verb that does not suit a
-// struct (%s, %q on a []*CreditCard) makes fmt print the fields raw, contacts
-// included.
-func (c CreditCard) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
-
-// LogValue lets slog log a card by token, label and status, never its contacts.
-func (c CreditCard) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("token", c.Token),
-		slog.String("label", c.Label),
-		slog.String("last_four_digits", c.LastFourDigits),
-		slog.String("status", string(c.Status)),
-	)
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (c CreditCard) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }
 
 // RegisterCreditCard registers a card on an account (POST /creditCards) and
 // returns it with its token. An account holds at most MaxCreditCardsPerAccount
@@ -348,17 +280,12 @@ func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCr
 		return nil, err
 	}
 	body := registerCardWire{
-		CustomerIdentifier: req.CustomerIdentifier,
-		AccountIdentifier:  req.AccountIdentifier,
-		Label:              req.Label,
-		IPAddress:          req.IPAddress,
+		RegisterCreditCardRequest: req,
 		CreditCard: cardDetailsWire{
 			Number:             req.CreditCard.Number.Reveal(),
 			Expiration:         req.CreditCard.Expiration,
 			VerificationNumber: req.CreditCard.VerificationNumber.Reveal(),
 		},
-		BillingAddress:     billingAddressWire(req.BillingAddress),
-		ContactInformation: contactsWire(req.ContactInformation),
 	}
 	r, err := newRequest(http.MethodPost, "/creditCards", nil, &body, retryUnsafe)
 	if err != nil {
@@ -445,8 +372,7 @@ func (s *FundingService) UnregisterCreditCard(ctx context.Context, req *Unregist
 }
 
 // ListCreditCardsParams filters GET /creditCards. Zero fields are left out.
-// Filters by name or email are contact data: the params print redacted (fmt,
-// slog, encoding/json), and the SDK never logs query strings.
+// Filters by name or email are [Private]; the SDK never logs query strings.
 type ListCreditCardsParams struct {
 	// CustomerIdentifier and AccountIdentifier select the cards of an account.
 	CustomerIdentifier string
@@ -465,28 +391,17 @@ type ListCreditCardsParams struct {
 	LastFourDigits string
 	ExpirationDate string
 	// EmailAddress and FullName match the card's contacts.
-	EmailAddress string
-	FullName     string
+	EmailAddress Private
+	FullName     Private
 	// CursorParams pages the list.
 	CursorParams
 }
 
-// String hides the filters, some of which are contact data.
-func (p ListCreditCardsParams) String() string {
-	return "tango.ListCreditCardsParams{" + redacted + "}"
-}
+// LogValue presents the filters to slog; see logValueOf.
+func (p ListCreditCardsParams) LogValue() slog.Value { return logValueOf(p) }
 
-// GoString hides the filters from %#v.
-func (p ListCreditCardsParams) GoString() string { return p.String() }
-
-// Format prints String for every verb.
-func (p ListCreditCardsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
-
-// LogValue makes slog print String.
-func (p ListCreditCardsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// MarshalJSON writes String as a JSON string.
-func (p ListCreditCardsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (p ListCreditCardsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
 // check records the filters' problems into v.
 func (p *ListCreditCardsParams) check(v *validator) {
@@ -499,14 +414,14 @@ func (p *ListCreditCardsParams) check(v *validator) {
 	}
 	for _, f := range []struct{ path, value string }{
 		{"accountNumber", p.AccountNumber}, {"token", p.Token}, {"label", p.Label},
-		{"lastFourDigits", p.LastFourDigits}, {"fullName", p.FullName},
+		{"lastFourDigits", p.LastFourDigits}, {"fullName", string(p.FullName)},
 	} {
 		v.text(f.path, f.value, singleLine)
 	}
 	if p.ExpirationDate != "" && !cardExpiryPattern.MatchString(p.ExpirationDate) {
 		v.add("expirationDate", keyUnprocessable, "must be the expiry month as YYYY-MM")
 	}
-	v.email("emailAddress", p.EmailAddress)
+	v.email("emailAddress", string(p.EmailAddress))
 }
 
 // query encodes the filters with Tango's parameter names.
@@ -516,7 +431,7 @@ func (p *ListCreditCardsParams) query() url.Values {
 		{"customerIdentifier", p.CustomerIdentifier}, {"accountIdentifier", p.AccountIdentifier},
 		{"accountNumber", p.AccountNumber}, {"status", string(p.Status)}, {"token", p.Token},
 		{"label", p.Label}, {"lastFourDigits", p.LastFourDigits}, {"expirationDate", p.ExpirationDate},
-		{"emailAddress", p.EmailAddress}, {"fullName", p.FullName},
+		{"emailAddress", string(p.EmailAddress)}, {"fullName", string(p.FullName)},
 	} {
 		if f.value != "" {
 			q.Set(f.key, f.value)

@@ -68,8 +68,9 @@ type LineItemError struct {
 // RawRecord is a part of a line item that Tango sends but does not describe
 // precisely (its histories and the reason of its last action). It is kept as
 // Tango sent it; read it deliberately with Decode or Raw. It may hold contact
-// data (resend history lists the addresses a reward went to), so every way of
-// printing it, encoding/json included, gives "[REDACTED]".
+// data (resend history lists the addresses a reward went to), so it is treated
+// like a [Private] value: fmt and slog print "[REDACTED]", and encoding/json
+// writes Tango's JSON as it came.
 type RawRecord struct {
 	raw json.RawMessage
 }
@@ -80,13 +81,13 @@ func (r *RawRecord) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON writes "[REDACTED]" (null when empty): a logged or encoded line
-// item carries no resend addresses. Use Raw to get Tango's JSON itself.
+// MarshalJSON writes the JSON value as Tango sent it (null when empty), so that a
+// stored line item keeps its histories.
 func (r RawRecord) MarshalJSON() ([]byte, error) {
 	if len(bytes.TrimSpace(r.raw)) == 0 {
 		return []byte("null"), nil
 	}
-	return redactedJSON()
+	return r.Raw(), nil
 }
 
 // Raw returns a copy of the JSON value as Tango sent it (nil when empty). It may
@@ -121,8 +122,7 @@ func (RawRecord) LogValue() slog.Value { return slog.StringValue(redacted) }
 // LineItem is one reward of an order (LineItemView; GET /lineItems/{id} adds the
 // reward and the histories, LineItemViewVerbose).
 //
-// Printing a line item (fmt, slog) never shows reward credentials or contact
-// data.
+// Its reward credentials and contact data are [Private].
 type LineItem struct {
 	// ReferenceLineItemID is Tango's id for the line item.
 	ReferenceLineItemID string `json:"referenceLineItemID"`
@@ -167,7 +167,7 @@ type LineItem struct {
 	ETID string `json:"etid,omitempty"`
 	PTID string `json:"ptid,omitempty"`
 	UTID string `json:"utid,omitempty"`
-	// Recipient and Sender are as ordered (contact data: printed redacted).
+	// Recipient and Sender are as ordered.
 	Recipient *Recipient `json:"recipient,omitempty"`
 	Sender    *Sender    `json:"sender,omitempty"`
 	// PurchaseOrderNumber, Campaign and OrderNotes are the caller's labels.
@@ -203,25 +203,8 @@ type LineItem struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (li *LineItem) setRequestID(id string) { li.RequestID = id }
 
-// String identifies the line item without credentials or contact data.
-func (li LineItem) String() string {
-	return fmt.Sprintf("tango.LineItem{%s order=%s %s %s}", li.ReferenceLineItemID, li.ReferenceOrderID, li.UTID, li.Status)
-}
-
-// GoString keeps %#v from printing the reward.
-func (li LineItem) GoString() string { return li.String() }
-
-// Format prints the short form for every verb.
-func (li LineItem) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(li.String())) }
-
-// LogValue lets slog log a line item by id, never by content.
-func (li LineItem) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("reference_line_item_id", li.ReferenceLineItemID),
-		slog.String("reference_order_id", li.ReferenceOrderID),
-		slog.String("status", string(li.Status)),
-	)
-}
+// LogValue presents the line item to slog; see logValueOf.
+func (li LineItem) LogValue() slog.Value { return logValueOf(li) }
 
 // PageKey is one key of a keyset page. Tango sends keys as JSON strings or
 // numbers; either decodes into its text, which is what goes back in pageKeys.
@@ -264,12 +247,14 @@ type LineItemList struct {
 	RequestID string `json:"-"`
 }
 
+// LogValue presents the page to slog; see logValueOf.
+func (l LineItemList) LogValue() slog.Value { return logValueOf(l) }
+
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (l *LineItemList) setRequestID(id string) { l.RequestID = id }
 
 // ListLineItemsParams filters and pages GET /lineItems. Zero fields are left out.
-// Recipient filters are contact data: the SDK never logs query strings, and the
-// params print redacted (fmt, slog, encoding/json).
+// Recipient filters are [Private]; the SDK never logs query strings.
 type ListLineItemsParams struct {
 	ReferenceOrderID    string
 	ExternalRefID       string
@@ -286,10 +271,10 @@ type ListLineItemsParams struct {
 	Campaign            string
 	PurchaseOrderNumber string
 	OrderNotes          string
-	RecipientEmail      string
-	RecipientFirstName  string
-	RecipientLastName   string
-	RecipientMobile     string
+	RecipientEmail      Private
+	RecipientFirstName  Private
+	RecipientLastName   Private
+	RecipientMobile     Private
 	// StartDate and EndDate bound the issue date.
 	StartDate, EndDate time.Time
 	// ColumnSortName names the column to sort by; ColumnSortAscending its
@@ -312,20 +297,11 @@ type ListLineItemsParams struct {
 	PagePrevious bool
 }
 
-// String hides the filters, some of which are contact data.
-func (p ListLineItemsParams) String() string { return "tango.ListLineItemsParams{" + redacted + "}" }
+// LogValue presents the filters to slog; see logValueOf.
+func (p ListLineItemsParams) LogValue() slog.Value { return logValueOf(p) }
 
-// GoString hides the filters from %#v.
-func (p ListLineItemsParams) GoString() string { return p.String() }
-
-// Format prints String for every verb.
-func (p ListLineItemsParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
-
-// LogValue makes slog print String.
-func (p ListLineItemsParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// MarshalJSON writes String as a JSON string.
-func (p ListLineItemsParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (p ListLineItemsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
 // validate checks the paging and filter formats.
 func (p *ListLineItemsParams) validate() error {
@@ -336,8 +312,8 @@ func (p *ListLineItemsParams) validate() error {
 	if p.AccountIdentifier != "" {
 		v.identifier("accountIdentifier", p.AccountIdentifier)
 	}
-	v.email("recipientEmail", p.RecipientEmail)
-	v.mobileNumber("recipientMobileNumber", p.RecipientMobile)
+	v.email("recipientEmail", string(p.RecipientEmail))
+	v.mobileNumber("recipientMobileNumber", string(p.RecipientMobile))
 	v.etid("etid", p.ETID)
 	if !p.StartDate.IsZero() && !p.EndDate.IsZero() && !p.EndDate.After(p.StartDate) {
 		v.add("endDate", "422.041", "must come after startDate")
@@ -372,10 +348,10 @@ func (p *ListLineItemsParams) query() url.Values {
 	set("campaign", p.Campaign)
 	set("purchaseOrderNumber", p.PurchaseOrderNumber)
 	set("orderNotes", p.OrderNotes)
-	set("recipientEmail", p.RecipientEmail)
-	set("recipientFirstName", p.RecipientFirstName)
-	set("recipientLastName", p.RecipientLastName)
-	set("recipientMobileNumber", p.RecipientMobile)
+	set("recipientEmail", string(p.RecipientEmail))
+	set("recipientFirstName", string(p.RecipientFirstName))
+	set("recipientLastName", string(p.RecipientLastName))
+	set("recipientMobileNumber", string(p.RecipientMobile))
 	if !p.StartDate.IsZero() {
 		q.Set("startDate", p.StartDate.UTC().Format(time.RFC3339))
 	}

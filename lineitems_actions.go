@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -130,54 +129,25 @@ func validateReason(v *validator, code ReasonCode, other string, required bool) 
 
 // ReissueRequest is the body of POST /lineItems/{id}/reissue: the reward is
 // cancelled and a new one issued, optionally with another amount, delivery
-// method or recipient. It prints without contact data.
+// method or recipient. Field names on the wire are Tango's.
 type ReissueRequest struct {
 	// ReasonCode says why (required).
-	ReasonCode ReasonCode
+	ReasonCode ReasonCode `json:"reasonCode"`
 	// OtherReason explains, with ReasonOther.
-	OtherReason string
+	OtherReason string `json:"otherReason,omitempty"`
 	// Amount replaces the reward's amount (optional).
-	Amount *Amount
+	Amount *Amount `json:"amount,omitempty"`
 	// DeliveryMethod replaces the delivery method (optional).
-	DeliveryMethod DeliveryMethod
+	DeliveryMethod DeliveryMethod `json:"deliveryMethod,omitempty"`
 	// Recipient replaces the recipient: first and last name, email and mobile
 	// number (optional; an address is not accepted).
-	Recipient *Recipient
+	Recipient *Recipient `json:"recipient,omitempty"`
 	// Notes are kept with the new reward (optional, at most 1024 characters).
-	Notes string
+	Notes string `json:"notes,omitempty"`
 }
 
-// reissueWire is the POST /lineItems/{id}/reissue body as sent.
-type reissueWire struct {
-	ReasonCode     ReasonCode            `json:"reasonCode"`
-	OtherReason    string                `json:"otherReason,omitempty"`
-	Amount         *Amount               `json:"amount,omitempty"`
-	DeliveryMethod DeliveryMethod        `json:"deliveryMethod,omitempty"`
-	Recipient      *reissueRecipientWire `json:"recipient,omitempty"`
-	Notes          string                `json:"notes,omitempty"`
-}
-
-// reissueRecipientWire is the new recipient of a reissue, as sent.
-type reissueRecipientWire struct {
-	FirstName    string `json:"firstName,omitempty"`
-	LastName     string `json:"lastName,omitempty"`
-	Email        string `json:"email,omitempty"`
-	MobileNumber string `json:"mobileNumber,omitempty"`
-}
-
-// String shows the reason only.
-func (r ReissueRequest) String() string {
-	return fmt.Sprintf("tango.ReissueRequest{reason=%s}", r.ReasonCode)
-}
-
-// GoString is String, so that %#v hides the recipient too.
-func (r ReissueRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r ReissueRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog show the reason only.
-func (r ReissueRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
+// LogValue presents the request to slog; see logValueOf.
+func (r ReissueRequest) LogValue() slog.Value { return logValueOf(r) }
 
 // validate checks the reason and the replacements.
 func (r *ReissueRequest) validate() error {
@@ -195,10 +165,10 @@ func (r *ReissueRequest) validate() error {
 			"unknown delivery method; use NONE, EMAIL, PHONE, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT or WHATSAPP")
 	}
 	if rc := r.Recipient; rc != nil {
-		v.email("recipient.email", rc.Email)
-		v.boundedText("recipient.firstName", rc.FirstName, singleLine, maxNameLength)
-		v.boundedText("recipient.lastName", rc.LastName, singleLine, maxNameLength)
-		v.mobileNumber("recipient.mobileNumber", rc.MobileNumber)
+		v.email("recipient.email", string(rc.Email))
+		v.boundedText("recipient.firstName", string(rc.FirstName), singleLine, maxNameLength)
+		v.boundedText("recipient.lastName", string(rc.LastName), singleLine, maxNameLength)
+		v.mobileNumber("recipient.mobileNumber", string(rc.MobileNumber))
 		if rc.Address != nil {
 			v.add("recipient.address", keyAddressNotAllowed, "a reissue cannot change the postal address")
 		}
@@ -207,29 +177,27 @@ func (r *ReissueRequest) validate() error {
 	return v.err()
 }
 
-// wire returns the body as sent, the amount written with at most 2 decimals.
-func (r *ReissueRequest) wire() *reissueWire {
-	body := &reissueWire{ReasonCode: r.ReasonCode, OtherReason: r.OtherReason, DeliveryMethod: r.DeliveryMethod, Notes: r.Notes}
+// wireBody returns a copy of the request with the amount written with at most 2
+// decimals, as Tango requires.
+func (r *ReissueRequest) wireBody() *ReissueRequest {
+	body := *r
 	if r.Amount != nil {
 		a := r.Amount.trimScale(maxRequestDecimals)
 		body.Amount = &a
 	}
-	if rc := r.Recipient; rc != nil {
-		body.Recipient = &reissueRecipientWire{FirstName: rc.FirstName, LastName: rc.LastName, Email: rc.Email, MobileNumber: rc.MobileNumber}
-	}
-	return body
+	return &body
 }
 
 // LineItemResendRequest is the body of POST /lineItems/{id}/resends. Every field
-// is optional: an empty request resends to the original recipient. It prints
-// redacted, like Recipient.
+// is optional: an empty request resends to the original recipient. The new
+// address and number are [Private].
 type LineItemResendRequest struct {
 	// NewDeliveryMethod switches the delivery method.
 	NewDeliveryMethod DeliveryMethod `json:"newDeliveryMethod,omitempty"`
 	// NewEmail sends the reward to another address.
-	NewEmail string `json:"newEmail,omitempty"`
+	NewEmail Private `json:"newEmail,omitempty"`
 	// NewMobileNumber sends it to another mobile number (E.164).
-	NewMobileNumber string `json:"newMobileNumber,omitempty"`
+	NewMobileNumber Private `json:"newMobileNumber,omitempty"`
 	// NewETID uses another email template.
 	NewETID string `json:"newEtid,omitempty"`
 	// ReasonCode says why.
@@ -238,24 +206,11 @@ type LineItemResendRequest struct {
 	OtherReason string `json:"otherReason,omitempty"`
 }
 
-// String hides the contact data.
-func (LineItemResendRequest) String() string { return redacted }
+// LogValue presents the request to slog; see logValueOf.
+func (r LineItemResendRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the contact data from %#v.
-func (LineItemResendRequest) GoString() string { return redacted }
-
-// Format hides the contact data from every verb.
-func (LineItemResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue hides the contact data from slog.
-func (LineItemResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON writes "[REDACTED]"; the request is sent through
-// lineItemResendWire.
-func (LineItemResendRequest) MarshalJSON() ([]byte, error) { return redactedJSON() }
-
-// lineItemResendWire is the POST body as sent: the same fields, no redaction.
-type lineItemResendWire LineItemResendRequest
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r LineItemResendRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // validate checks the contact fields and the reason.
 func (r *LineItemResendRequest) validate() error {
@@ -263,24 +218,23 @@ func (r *LineItemResendRequest) validate() error {
 	if r == nil {
 		return nil
 	}
-	v.email("newEmail", r.NewEmail)
-	v.mobileNumber("newMobileNumber", r.NewMobileNumber)
+	v.email("newEmail", string(r.NewEmail))
+	v.mobileNumber("newMobileNumber", string(r.NewMobileNumber))
 	v.etid("newEtid", r.NewETID)
 	validateReason(&v, r.ReasonCode, r.OtherReason, false)
 	return v.err()
 }
 
-// LineItemResend is Tango's record of a line item resend (ResendView). It holds
-// the address the reward went to, so it prints by id only, and encoding/json
-// writes the address and number as "[REDACTED]".
+// LineItemResend is Tango's record of a line item resend (ResendView). The
+// address and number the reward went to are [Private].
 type LineItemResend struct {
 	// ID identifies the resend.
 	ID int64 `json:"id"`
 	// CreatedAt is when Tango accepted it.
 	CreatedAt time.Time `json:"createdAt"`
 	// Email and MobileNumber are where the reward went.
-	Email        string `json:"email,omitempty"`
-	MobileNumber string `json:"mobileNumber,omitempty"`
+	Email        Private `json:"email,omitempty"`
+	MobileNumber Private `json:"mobileNumber,omitempty"`
 	// DeliveryMethod is how it went.
 	DeliveryMethod DeliveryMethod `json:"deliveryMethod,omitempty"`
 	// ReasonCode and OtherReason are as sent.
@@ -293,29 +247,11 @@ type LineItemResend struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (r *LineItemResend) setRequestID(id string) { r.RequestID = id }
 
-// String identifies the resend without its address.
-func (r LineItemResend) String() string {
-	return fmt.Sprintf("tango.LineItemResend{id=%d %s}", r.ID, r.DeliveryMethod)
-}
+// LogValue presents the resend to slog; see logValueOf.
+func (r LineItemResend) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString is String.
-func (r LineItemResend) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r LineItemResend) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue lets slog log the resend by id.
-func (r LineItemResend) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// lineItemResendFields is LineItemResend without its methods.
-type lineItemResendFields LineItemResend
-
-// MarshalJSON writes the resend with its address and number as "[REDACTED]".
-func (r LineItemResend) MarshalJSON() ([]byte, error) {
-	f := lineItemResendFields(r)
-	f.Email, f.MobileNumber = redactIfSet(r.Email), redactIfSet(r.MobileNumber)
-	return json.Marshal(f)
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r LineItemResend) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // LineItemReasonCodes lists the reason codes Tango accepts for each action, with
 // their descriptions (GET /lineItems/reasonCodes).
@@ -408,7 +344,7 @@ func (s *LineItemsService) Reissue(ctx context.Context, referenceLineItemID stri
 	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
 		return nil, err
 	}
-	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "reissue"), nil, req.wire(), retryUnsafe)
+	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "reissue"), nil, req.wireBody(), retryUnsafe)
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +372,7 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 	}
 	var body any = struct{}{}
 	if req != nil {
-		body = (*lineItemResendWire)(req)
+		body = req
 	}
 	r, err := newRequest(http.MethodPost, lineItemPath(referenceLineItemID, "resends"), nil, body, retryUnsafe)
 	if err != nil {
@@ -447,23 +383,23 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 
 // EmbeddedURL returns the link at which the reward of an EMBEDDED line item is
 // redeemed (GET /lineItems/{referenceLineItemID}/embeddedUrl). The link is the
-// reward itself, so it comes back as a Secret: show it to the recipient only.
-func (s *LineItemsService) EmbeddedURL(ctx context.Context, referenceLineItemID string) (Secret, error) {
+// reward itself, so it comes back [Private]: show it to the recipient only.
+func (s *LineItemsService) EmbeddedURL(ctx context.Context, referenceLineItemID string) (Private, error) {
 	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
-		return Secret{}, err
+		return "", err
 	}
 	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
-		return Secret{}, err
+		return "", err
 	}
 	r, err := newRequest(http.MethodGet, lineItemPath(referenceLineItemID, "embeddedUrl"), nil, nil, retryRead)
 	if err != nil {
-		return Secret{}, err
+		return "", err
 	}
 	var out struct {
-		URL Secret `json:"url"`
+		URL Private `json:"url"`
 	}
 	if _, err := s.c.send(ctx, r, &out); err != nil {
-		return Secret{}, err
+		return "", err
 	}
 	return out.URL, nil
 }

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -36,7 +35,7 @@ const (
 // below a threshold (Tango's LowBalanceAlertView). Tango's documentation marks
 // these endpoints "coming soon": they may not be enabled for every platform.
 //
-// Printing an alert (fmt, slog) never shows its notification addresses.
+// Its notification addresses are [Private].
 type LowBalanceAlert struct {
 	// BalanceAlertID identifies the alert (a UUID).
 	BalanceAlertID string `json:"balanceAlertID"`
@@ -58,29 +57,14 @@ type LowBalanceAlert struct {
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (a *LowBalanceAlert) setRequestID(id string) { a.RequestID = id }
 
-// String identifies the alert without its addresses.
-func (a LowBalanceAlert) String() string {
-	return fmt.Sprintf("tango.LowBalanceAlert{%s %s/%s below %s}", a.BalanceAlertID, a.CustomerIdentifier, a.AccountIdentifier, a.BalanceAlertThreshold)
-}
+// LogValue presents the alert to slog; see logValueOf.
+func (a LowBalanceAlert) LogValue() slog.Value { return logValueOf(a) }
 
-// GoString keeps %#v from printing the addresses.
-func (a LowBalanceAlert) GoString() string { return a.String() }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (a LowBalanceAlert) Format(f fmt.State, verb rune) { formatValue(f, verb, a) }
 
-// Format prints String for every verb.
-func (a LowBalanceAlert) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
-
-// LogValue lets slog log an alert without its addresses.
-func (a LowBalanceAlert) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("balance_alert_id", a.BalanceAlertID),
-		slog.String("account_identifier", a.AccountIdentifier),
-		slog.String("threshold", a.BalanceAlertThreshold.String()),
-	)
-}
-
-// CreateLowBalanceAlertRequest is the body of POST .../lowbalance. Printing it
-// (fmt, slog, encoding/json) redacts the addresses; the request sent to Tango
-// carries them.
+// CreateLowBalanceAlertRequest is the body of POST .../lowbalance. Its
+// addresses are [Private].
 type CreateLowBalanceAlertRequest struct {
 	// BalanceAlertDisplayName names the alert in Tango's portal (optional).
 	BalanceAlertDisplayName string `json:"balanceAlertDisplayName,omitempty"`
@@ -104,38 +88,11 @@ func (r *CreateLowBalanceAlertRequest) Validate() error {
 	return v.err()
 }
 
-// String hides the addresses.
-func (r CreateLowBalanceAlertRequest) String() string {
-	return "tango.CreateLowBalanceAlertRequest{below " + r.BalanceAlertThreshold.String() + " " + redacted + "}"
-}
+// LogValue presents the request to slog; see logValueOf.
+func (r CreateLowBalanceAlertRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the addresses from %#v.
-func (r CreateLowBalanceAlertRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r CreateLowBalanceAlertRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog print String.
-func (r CreateLowBalanceAlertRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// MarshalJSON writes String as a JSON string; the request is sent through
-// createAlertWire.
-func (r CreateLowBalanceAlertRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
-
-// createAlertWire is the POST body as sent.
-type createAlertWire struct {
-	BalanceAlertDisplayName  string                  `json:"balanceAlertDisplayName,omitempty"`
-	BalanceAlertThreshold    Amount                  `json:"balanceAlertThreshold"`
-	BalanceAlertNotification []notificationEmailWire `json:"balanceAlertNotification,omitempty"`
-}
-
-// wire returns the request's body as sent.
-func (r *CreateLowBalanceAlertRequest) wire() *createAlertWire {
-	return &createAlertWire{
-		BalanceAlertDisplayName: r.BalanceAlertDisplayName, BalanceAlertThreshold: r.BalanceAlertThreshold,
-		BalanceAlertNotification: notificationsWire(r.BalanceAlertNotification),
-	}
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r CreateLowBalanceAlertRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // UpdateLowBalanceAlertRequest is the body of PATCH .../lowbalance/{id}. Every
 // field is optional: a zero field leaves the alert's value alone.
@@ -144,8 +101,7 @@ func (r *CreateLowBalanceAlertRequest) wire() *createAlertWire {
 // UpdateAccountRequest.FundingNotification: nil keeps the list, a non-nil empty
 // slice clears it, a non-empty slice replaces it.
 //
-// Printing it (fmt, slog, encoding/json) redacts the addresses; the request
-// sent to Tango carries them.
+// Its addresses are [Private].
 type UpdateLowBalanceAlertRequest struct {
 	// BalanceAlertDisplayName renames the alert; empty keeps the name.
 	BalanceAlertDisplayName string `json:"balanceAlertDisplayName,omitempty"`
@@ -172,39 +128,11 @@ func (r *UpdateLowBalanceAlertRequest) Validate() error {
 	return v.err()
 }
 
-// String hides the addresses.
-func (r UpdateLowBalanceAlertRequest) String() string {
-	return "tango.UpdateLowBalanceAlertRequest{" + redacted + "}"
-}
+// LogValue presents the request to slog; see logValueOf.
+func (r UpdateLowBalanceAlertRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the addresses from %#v.
-func (r UpdateLowBalanceAlertRequest) GoString() string { return r.String() }
-
-// Format prints String for every verb.
-func (r UpdateLowBalanceAlertRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.String())) }
-
-// LogValue makes slog print String.
-func (r UpdateLowBalanceAlertRequest) LogValue() slog.Value { return slog.StringValue(r.String()) }
-
-// MarshalJSON writes String as a JSON string; the request is sent through
-// updateAlertWire.
-func (r UpdateLowBalanceAlertRequest) MarshalJSON() ([]byte, error) { return json.Marshal(r.String()) }
-
-// updateAlertWire is the PATCH body as sent; omitzero sends an empty list as []
-// and leaves nil out.
-type updateAlertWire struct {
-	BalanceAlertDisplayName  string                  `json:"balanceAlertDisplayName,omitempty"`
-	BalanceAlertThreshold    *Amount                 `json:"balanceAlertThreshold,omitempty"`
-	BalanceAlertNotification []notificationEmailWire `json:"balanceAlertNotification,omitzero"`
-}
-
-// wire returns the request's body as sent.
-func (r *UpdateLowBalanceAlertRequest) wire() *updateAlertWire {
-	return &updateAlertWire{
-		BalanceAlertDisplayName: r.BalanceAlertDisplayName, BalanceAlertThreshold: r.BalanceAlertThreshold,
-		BalanceAlertNotification: notificationsWire(r.BalanceAlertNotification),
-	}
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r UpdateLowBalanceAlertRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // alertName checks an optional alert display name.
 func (v *validator) alertName(name string) {
@@ -287,6 +215,9 @@ type LowBalanceAlertList struct {
 	RequestID string `json:"-"`
 }
 
+// LogValue presents the page to slog; see logValueOf.
+func (l LowBalanceAlertList) LogValue() slog.Value { return logValueOf(l) }
+
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (l *LowBalanceAlertList) setRequestID(id string) { l.RequestID = id }
 
@@ -343,7 +274,7 @@ func (s *LowBalanceAlertsService) Create(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req.wire())
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req)
 }
 
 // List fetches one page of an account's alerts
@@ -432,7 +363,7 @@ func (s *LowBalanceAlertsService) Update(ctx context.Context, customerIdentifier
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req.wire())
+	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req)
 }
 
 // Delete removes an alert

@@ -64,13 +64,13 @@ type MoneyView struct {
 }
 
 // Credential is one piece of a reward: a card number, a PIN, a redemption URL, an
-// expiry date. Its value is money: it prints as [REDACTED] and is read with
-// Value.Reveal().
+// expiry date. Its value is money that belongs to the customer: it is [Private],
+// printed as [REDACTED] and read with string(c.Value).
 type Credential struct {
 	// Label is the human name, such as "Redemption Link" or "PIN".
 	Label string `json:"label"`
 	// Value is the credential itself.
-	Value Secret `json:"value"`
+	Value Private `json:"value"`
 	// Type says how to show it: "text", "url", "barcode" or "date".
 	Type string `json:"type,omitempty"`
 	// CredentialType names it precisely: "redemptionUrl", "cardNumber", "pin", ...
@@ -83,7 +83,7 @@ type Reward struct {
 	// Credentials maps labels to values.
 	//
 	// Deprecated: Tango replaced credentials with credentialList; use CredentialList.
-	Credentials map[string]Secret `json:"credentials,omitempty"`
+	Credentials map[string]Private `json:"credentials,omitempty"`
 	// CredentialList lists the reward's credentials, in Tango's order.
 	CredentialList []Credential `json:"credentialList,omitempty"`
 	// RedemptionInstructions is HTML from the brand. Treat it as untrusted markup:
@@ -94,8 +94,9 @@ type Reward struct {
 // Order is Tango's view of an order: the answer to placing one, fetching one, or a
 // row of a list (list rows carry no Reward).
 //
-// Printing an order (fmt, slog) never shows reward credentials or recipient and
-// sender contact data.
+// Reward credentials and recipient and sender contact data are [Private]:
+// printing an order (fmt, slog) never shows them, and encoding/json keeps them,
+// so an order stored in a database still holds the reward.
 type Order struct {
 	// ReferenceOrderID is Tango's id for the order, such as "RA180426-1401-64".
 	ReferenceOrderID string `json:"referenceOrderID"`
@@ -123,7 +124,7 @@ type Order struct {
 	ETID string `json:"etid,omitempty"`
 	// RewardName is the item's name.
 	RewardName string `json:"rewardName,omitempty"`
-	// Sender and Recipient are as ordered (contact data: printed redacted).
+	// Sender and Recipient are as ordered.
 	Sender    *Sender    `json:"sender,omitempty"`
 	Recipient *Recipient `json:"recipient,omitempty"`
 	// EmailSubject and Message are as ordered.
@@ -178,24 +179,17 @@ func (o Order) State() OrderStatus {
 	return o.OrderStatus
 }
 
-// String identifies the order without printing credentials or contact data.
-func (o Order) String() string {
-	return fmt.Sprintf("tango.Order{%s externalRefID=%s %s %s}", o.ReferenceOrderID, o.ExternalRefID, o.UTID, o.State())
-}
+// LogValue presents the order to slog; see logValueOf.
+func (o Order) LogValue() slog.Value { return logValueOf(o) }
 
-// GoString keeps %#v from printing the reward and the recipient.
-func (o Order) GoString() string { return o.String() }
+// LogValue presents the reward to slog; see logValueOf.
+func (r Reward) LogValue() slog.Value { return logValueOf(r) }
 
-// Format prints the short form for every verb, so %v and %+v show no reward.
-func (o Order) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(o.String())) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r Reward) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
-// LogValue lets slog log an order by its ids, never by its content: slog's JSON
-// handler would otherwise encode the recipient in full.
-func (o Order) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("reference_order_id", o.ReferenceOrderID),
-		slog.String("external_ref_id", o.ExternalRefID),
-		slog.String("utid", o.UTID),
-		slog.String("status", string(o.State())),
-	)
-}
+// LogValue presents the credential to slog; see logValueOf.
+func (c Credential) LogValue() slog.Value { return logValueOf(c) }
+
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (c Credential) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }

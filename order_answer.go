@@ -90,9 +90,9 @@ func sameDestination(got, sent *Recipient, method DeliveryMethod) bool {
 	}
 	switch method {
 	case DeliveryEmail:
-		return same(got.Email, sent.Email)
+		return same(string(got.Email), string(sent.Email))
 	case DeliveryPhone, DeliveryWhatsApp:
-		return same(got.MobileNumber, sent.MobileNumber)
+		return same(string(got.MobileNumber), string(sent.MobileNumber))
 	case DeliveryAddress:
 		if got.Address == nil {
 			return true
@@ -101,8 +101,8 @@ func sameDestination(got, sent *Recipient, method DeliveryMethod) bool {
 		if b == nil {
 			b = &Address{}
 		}
-		return same(a.StreetLine1, b.StreetLine1) && same(a.StreetLine2, b.StreetLine2) &&
-			same(a.City, b.City) && same(a.PostalCode, b.PostalCode) && same(a.Country, b.Country)
+		return same(string(a.StreetLine1), string(b.StreetLine1)) && same(string(a.StreetLine2), string(b.StreetLine2)) &&
+			same(string(a.City), string(b.City)) && same(string(a.PostalCode), string(b.PostalCode)) && same(a.Country, b.Country)
 	}
 	return true
 }

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -28,7 +27,7 @@ const (
 var ErrResultsTruncated = errors.New("tango: more orders match than Tango returns for one filter (10,000); narrow the filter")
 
 // ListOrdersParams filters GET /orders. Zero fields are left out. Filters that
-// name recipients are contact data: the SDK never logs query strings.
+// name senders and recipients are [Private]; the SDK never logs query strings.
 type ListOrdersParams struct {
 	AccountIdentifier  string
 	CustomerIdentifier string
@@ -44,13 +43,13 @@ type ListOrdersParams struct {
 	UTID                 string
 	PTID                 string
 	RewardName           string
-	SenderFirstName      string
-	SenderLastName       string
-	SenderEmail          string
-	RecipientEmail       string
-	RecipientMobile      string
-	RecipientFirstName   string
-	RecipientLastName    string
+	SenderFirstName      Private
+	SenderLastName       Private
+	SenderEmail          Private
+	RecipientEmail       Private
+	RecipientMobile      Private
+	RecipientFirstName   Private
+	RecipientLastName    Private
 	DeliveryMethod       DeliveryMethod
 	OrderStatus          OrderStatus
 	LineItemStatus       string
@@ -60,21 +59,11 @@ type ListOrdersParams struct {
 	PurchaseOrderNumber  string
 }
 
-// String hides the filters, some of which are contact data.
-func (p ListOrdersParams) String() string { return "tango.ListOrdersParams{" + redacted + "}" }
+// LogValue presents the filters to slog; see logValueOf.
+func (p ListOrdersParams) LogValue() slog.Value { return logValueOf(p) }
 
-// GoString hides the filters from %#v.
-func (p ListOrdersParams) GoString() string { return p.String() }
-
-// Format hides the filters from every fmt verb.
-func (p ListOrdersParams) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
-
-// LogValue hides the filters from slog, whose JSON handler would encode them.
-func (p ListOrdersParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
-
-// MarshalJSON writes the redacted form: the filters are sent as a query string,
-// never as JSON, and some of them are contact data.
-func (p ListOrdersParams) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (p ListOrdersParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
 // validate checks the paging and date rules Tango enforces.
 func (p *ListOrdersParams) validate() error {
@@ -128,13 +117,13 @@ func (p *ListOrdersParams) query() url.Values {
 	set("utid", p.UTID)
 	set("ptid", p.PTID)
 	set("rewardName", p.RewardName)
-	set("senderFirstName", p.SenderFirstName)
-	set("senderLastName", p.SenderLastName)
-	set("senderEmail", p.SenderEmail)
-	set("recipientEmail", p.RecipientEmail)
-	set("recipientMobileNumber", p.RecipientMobile)
-	set("recipientFirstName", p.RecipientFirstName)
-	set("recipientLastName", p.RecipientLastName)
+	set("senderFirstName", string(p.SenderFirstName))
+	set("senderLastName", string(p.SenderLastName))
+	set("senderEmail", string(p.SenderEmail))
+	set("recipientEmail", string(p.RecipientEmail))
+	set("recipientMobileNumber", string(p.RecipientMobile))
+	set("recipientFirstName", string(p.RecipientFirstName))
+	set("recipientLastName", string(p.RecipientLastName))
 	set("deliveryMethod", string(p.DeliveryMethod))
 	set("orderStatus", string(p.OrderStatus))
 	set("lineItemStatus", p.LineItemStatus)
@@ -162,20 +151,8 @@ type OrderList struct {
 	RequestID string `json:"-"`
 }
 
-// LogValue logs the page and the orders' ids, never their recipients.
-func (l OrderList) LogValue() slog.Value {
-	ids := make([]string, len(l.Orders))
-	for i, o := range l.Orders {
-		if o != nil {
-			ids[i] = o.ReferenceOrderID
-		}
-	}
-	return slog.GroupValue(
-		slog.Int("page", l.Page.Number),
-		slog.Int64("total_count", l.Page.TotalCount),
-		slog.Any("reference_order_ids", ids),
-	)
-}
+// LogValue presents the page to slog; see logValueOf.
+func (l OrderList) LogValue() slog.Value { return logValueOf(l) }
 
 // List fetches one page of orders (GET /orders). params may be nil.
 func (s *OrdersService) List(ctx context.Context, params *ListOrdersParams) (*OrderList, error) {

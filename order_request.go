@@ -56,7 +56,9 @@ func (m DeliveryMethod) orderable() bool {
 // (see DeliveryMethod below) and, when ExternalRefID is empty, a generated
 // idempotency key. The caller's struct is never modified.
 //
-// Printing a request (fmt, slog) never shows recipient or sender contact data.
+// Contact data in it is [Private]: printing the request (fmt, slog) never shows
+// it, and encoding/json writes the request as it is, so a request can wait in a
+// job queue and be placed later exactly as written.
 type CreateOrderRequest struct {
 	// ExternalRefID is the idempotency key: Tango places at most one order per
 	// externalRefID and account, and answers a repeat with the original order.
@@ -74,8 +76,10 @@ type CreateOrderRequest struct {
 	// decimal point.
 	Amount Amount `json:"amount"`
 	// DeliveryMethod says how Tango delivers the reward. When empty, the SDK
-	// derives it: from SendEmail if set (true means EMAIL, false means NONE), else
-	// EMAIL when Recipient.Email is given, else NONE.
+	// derives it from SendEmail if set (true means EMAIL, false means NONE), else
+	// it is EMAIL when Recipient.Email is given. The SDK never infers NONE: an
+	// order with neither is refused before anything is sent. Set DeliveryNone
+	// yourself when you deliver the reward's credentials to the recipient.
 	DeliveryMethod DeliveryMethod `json:"deliveryMethod,omitempty"`
 	// SendEmail is Tango's older switch for email delivery. The SDK always sends
 	// it consistent with DeliveryMethod; set it only if old code relies on it.
@@ -109,122 +113,81 @@ type CreateOrderRequest struct {
 	ExpirationDate string `json:"expirationDate,omitempty"`
 }
 
-// Recipient is the person who receives a reward. It is recipient contact data:
-// every way of printing it (String, GoString, fmt verbs, slog, and encoding/json,
-// which logging libraries fall back on) shows "[REDACTED]". The SDK sends the real
-// values to Tango through its own wire types; keep your own copy of the fields if
-// you need to store them.
+// Recipient is the person who receives a reward. Its fields are [Private]: they
+// print as "[REDACTED]" (fmt, slog) and encode to JSON as they are.
 type Recipient struct {
 	// Email is where an EMAIL reward goes.
-	Email string `json:"email,omitempty"`
+	Email Private `json:"email,omitempty"`
 	// FirstName greets the recipient; required for EMAIL delivery. At most 100
 	// characters, 25 for ADDRESS delivery.
-	FirstName string `json:"firstName,omitempty"`
+	FirstName Private `json:"firstName,omitempty"`
 	// LastName is optional; the same limits as FirstName.
-	LastName string `json:"lastName,omitempty"`
+	LastName Private `json:"lastName,omitempty"`
 	// MobileNumber is where a PHONE or WHATSAPP reward goes, in E.164 form
 	// ("+15555550100").
-	MobileNumber string `json:"mobileNumber,omitempty"`
+	MobileNumber Private `json:"mobileNumber,omitempty"`
 	// Address is where an ADDRESS (physical) reward is shipped. It is refused on
 	// other delivery methods.
 	Address *Address `json:"address,omitempty"`
 }
 
-// Sender is who a reward email says it comes from. It prints as "[REDACTED]"
-// outside JSON, like Recipient.
+// Sender is who a reward email says it comes from. Its fields are [Private],
+// like Recipient's.
 type Sender struct {
 	// FirstName of the sender (optional, at most 100 characters).
-	FirstName string `json:"firstName,omitempty"`
+	FirstName Private `json:"firstName,omitempty"`
 	// LastName of the sender (optional, at most 100 characters).
-	LastName string `json:"lastName,omitempty"`
+	LastName Private `json:"lastName,omitempty"`
 	// Email of the sender (optional).
-	Email string `json:"email,omitempty"`
+	Email Private `json:"email,omitempty"`
 }
 
-// Address is a postal address for physical rewards. It prints as "[REDACTED]"
-// outside JSON, like Recipient.
+// Address is a postal address for physical rewards. Every line that could find
+// the person (company, street lines, city, postal code) is [Private]; the state
+// and the country are not.
 type Address struct {
 	// CompanyName is an optional company line.
-	CompanyName string `json:"companyName,omitempty"`
+	CompanyName Private `json:"companyName,omitempty"`
 	// StreetLine1 is the first address line (required).
-	StreetLine1 string `json:"streetLine1,omitempty"`
+	StreetLine1 Private `json:"streetLine1,omitempty"`
 	// StreetLine2 is an optional second address line.
-	StreetLine2 string `json:"streetLine2,omitempty"`
+	StreetLine2 Private `json:"streetLine2,omitempty"`
 	// City is required.
-	City string `json:"city,omitempty"`
+	City Private `json:"city,omitempty"`
 	// StateOrProvince is the state, province or region.
 	StateOrProvince string `json:"stateOrProvince,omitempty"`
 	// PostalCode is required.
-	PostalCode string `json:"postalCode,omitempty"`
+	PostalCode Private `json:"postalCode,omitempty"`
 	// Country is the ISO 3166 country code, such as "US" (required).
 	Country string `json:"country,omitempty"`
 }
 
-// String returns "[REDACTED]": recipient data stays out of logs.
-func (Recipient) String() string { return redacted }
+// LogValue presents the request to slog field by field, each field by its own
+// type (contact data prints as [REDACTED]); see logValueOf.
+func (r CreateOrderRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString returns "[REDACTED]", so that %#v hides the data too.
-func (Recipient) GoString() string { return redacted }
+// LogValue presents the recipient to slog; see logValueOf.
+func (r Recipient) LogValue() slog.Value { return logValueOf(r) }
 
-// Format writes "[REDACTED]" for every fmt verb.
-func (Recipient) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r Recipient) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
-// LogValue makes slog print "[REDACTED]".
-func (Recipient) LogValue() slog.Value { return slog.StringValue(redacted) }
+// LogValue presents the sender to slog; see logValueOf.
+func (s Sender) LogValue() slog.Value { return logValueOf(s) }
 
-// String returns "[REDACTED]": sender data stays out of logs.
-func (Sender) String() string { return redacted }
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (s Sender) Format(f fmt.State, verb rune) { formatValue(f, verb, s) }
 
-// GoString returns "[REDACTED]", so that %#v hides the data too.
-func (Sender) GoString() string { return redacted }
+// LogValue presents the address to slog; see logValueOf.
+func (a Address) LogValue() slog.Value { return logValueOf(a) }
 
-// Format writes "[REDACTED]" for every fmt verb.
-func (Sender) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue makes slog print "[REDACTED]".
-func (Sender) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// String returns "[REDACTED]": addresses stay out of logs.
-func (Address) String() string { return redacted }
-
-// GoString returns "[REDACTED]", so that %#v hides the data too.
-func (Address) GoString() string { return redacted }
-
-// Format writes "[REDACTED]" for every fmt verb.
-func (Address) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue makes slog print "[REDACTED]".
-func (Address) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// LogValue makes slog show the identifying fields of the request (the ones Tango
-// support asks about) and nothing the recipient wrote or would recognise: contact
-// data is redacted, free text (subject, message, notes) is left out. Without it,
-// slog's JSON handler would encode the request with encoding/json, recipient and
-// all. The receiver is a value so that requests logged by value are covered too.
-func (r CreateOrderRequest) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("externalRefID", r.ExternalRefID),
-		slog.String("customerIdentifier", r.CustomerIdentifier),
-		slog.String("accountIdentifier", r.AccountIdentifier),
-		slog.String("utid", r.UTID),
-		slog.String("amount", r.Amount.String()),
-		slog.String("deliveryMethod", string(r.resolvedDeliveryMethod())),
-	}
-	if r.Recipient != nil {
-		attrs = append(attrs, slog.String("recipient", redacted))
-	}
-	if r.Sender != nil {
-		attrs = append(attrs, slog.String("sender", redacted))
-	}
-	if r.ETID != "" {
-		attrs = append(attrs, slog.String("etid", r.ETID))
-	}
-	return slog.GroupValue(attrs...)
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (a Address) Format(f fmt.State, verb rune) { formatValue(f, verb, a) }
 
 // resolvedDeliveryMethod applies the documented default: DeliveryMethod if set;
 // else SendEmail if set (true: EMAIL, false: NONE); else EMAIL when the recipient
-// has an email address; else NONE.
+// has an email address; else "" (no method: Validate refuses the request, since
+// the SDK never chooses NONE for the caller).
 func (r *CreateOrderRequest) resolvedDeliveryMethod() DeliveryMethod {
 	switch {
 	case r.DeliveryMethod != "":
@@ -236,7 +199,16 @@ func (r *CreateOrderRequest) resolvedDeliveryMethod() DeliveryMethod {
 	case r.Recipient != nil && r.Recipient.Email != "":
 		return DeliveryEmail
 	}
-	return DeliveryNone
+	return ""
+}
+
+// needsRecipient reports whether Tango delivers m to a recipient's contact data.
+func (m DeliveryMethod) needsRecipient() bool {
+	switch m {
+	case DeliveryEmail, DeliveryPhone, DeliveryWhatsApp, DeliveryAddress:
+		return true
+	}
+	return false
 }
 
 // wireBody returns the request as it goes on the wire: a copy with DeliveryMethod
@@ -283,7 +255,12 @@ func (r *CreateOrderRequest) Validate() error {
 
 	method := r.resolvedDeliveryMethod()
 	methodOK := method.orderable()
-	if !methodOK {
+	switch {
+	case method == "":
+		v.add("deliveryMethod", keyRequired,
+			"no delivery method and no recipient email address: set deliveryMethod (EMAIL, PHONE, WHATSAPP, ADDRESS, EMBEDDED, "+
+				"EMBEDDED_COMPONENT), or DeliveryNone (NONE) if you deliver the reward yourself")
+	case !methodOK:
 		v.add("deliveryMethod", keyUnprocessable,
 			"unknown delivery method; use NONE, EMAIL, PHONE, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT or WHATSAPP")
 	}
@@ -294,9 +271,9 @@ func (r *CreateOrderRequest) Validate() error {
 
 	r.validateRecipient(&v, method, methodOK)
 	if s := r.Sender; s != nil {
-		v.boundedText("sender.firstName", s.FirstName, singleLine, maxNameLength)
-		v.boundedText("sender.lastName", s.LastName, singleLine, maxNameLength)
-		v.email("sender.email", s.Email)
+		v.boundedText("sender.firstName", string(s.FirstName), singleLine, maxNameLength)
+		v.boundedText("sender.lastName", string(s.LastName), singleLine, maxNameLength)
+		v.email("sender.email", string(s.Email))
 	}
 
 	v.text("emailSubject", r.EmailSubject, singleLine)
@@ -315,6 +292,10 @@ func (r *CreateOrderRequest) Validate() error {
 // checked.
 func (r *CreateOrderRequest) validateRecipient(v *validator, method DeliveryMethod, methodOK bool) {
 	rc := r.Recipient
+	if rc != nil && *rc == (Recipient{}) && methodOK && method.needsRecipient() {
+		v.add("recipient", keyRequired, "the recipient is empty; "+string(method)+" delivery needs the recipient's contact data")
+		return
+	}
 	if rc == nil {
 		rc = &Recipient{}
 	}
@@ -327,21 +308,21 @@ func (r *CreateOrderRequest) validateRecipient(v *validator, method DeliveryMeth
 	case rc.Email == "" && methodOK && method == DeliveryEmail:
 		v.add("recipient.email", keyRecipientEmail, "EMAIL delivery requires a recipient email address")
 	default:
-		v.email("recipient.email", rc.Email)
+		v.email("recipient.email", string(rc.Email))
 	}
-	if isBlank(rc.FirstName) && methodOK && method == DeliveryEmail {
+	if isBlank(string(rc.FirstName)) && methodOK && method == DeliveryEmail {
 		v.add("recipient.firstName", keyRequired, "EMAIL delivery requires the recipient's first name")
 	} else {
-		v.boundedText("recipient.firstName", rc.FirstName, singleLine, nameLimit)
+		v.boundedText("recipient.firstName", string(rc.FirstName), singleLine, nameLimit)
 	}
-	v.boundedText("recipient.lastName", rc.LastName, singleLine, nameLimit)
+	v.boundedText("recipient.lastName", string(rc.LastName), singleLine, nameLimit)
 
 	needsPhone := methodOK && (method == DeliveryPhone || method == DeliveryWhatsApp)
 	if rc.MobileNumber == "" && needsPhone {
 		v.add("recipient.mobileNumber", keyRecipientIncomplete,
 			string(method)+" delivery requires the recipient's mobile number in E.164 form")
 	} else {
-		v.mobileNumber("recipient.mobileNumber", rc.MobileNumber)
+		v.mobileNumber("recipient.mobileNumber", string(rc.MobileNumber))
 	}
 
 	switch {
@@ -366,12 +347,12 @@ func validateAddress(v *validator, path string, a *Address) {
 		}
 		v.text(p, value, singleLine)
 	}
-	v.text(path+".companyName", a.CompanyName, singleLine)
-	requiredText("streetLine1", a.StreetLine1)
-	v.text(path+".streetLine2", a.StreetLine2, singleLine)
-	requiredText("city", a.City)
+	v.text(path+".companyName", string(a.CompanyName), singleLine)
+	requiredText("streetLine1", string(a.StreetLine1))
+	v.text(path+".streetLine2", string(a.StreetLine2), singleLine)
+	requiredText("city", string(a.City))
 	v.text(path+".stateOrProvince", a.StateOrProvince, singleLine)
-	requiredText("postalCode", a.PostalCode)
+	requiredText("postalCode", string(a.PostalCode))
 	if isBlank(a.Country) {
 		v.add(path+".country", keyRecipientIncomplete, "a value is required for ADDRESS delivery")
 	} else if !countryPattern.MatchString(a.Country) {

@@ -42,7 +42,28 @@ func TestValidateDeliveryMethods(t *testing.T) {
 		mutate func(r *tango.CreateOrderRequest)
 		want   []wantField
 	}{
-		{"nothing set means NONE, no recipient needed", func(r *tango.CreateOrderRequest) {}, nil},
+		{"nothing set is refused: the SDK never infers NONE", func(r *tango.CreateOrderRequest) {},
+			[]wantField{{"deliveryMethod", "422.007"}}},
+		{"an empty recipient is refused for EMAIL", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryEmail
+			r.Recipient = &tango.Recipient{}
+		}, []wantField{{"recipient", "422.007"}}},
+		{"an empty recipient is refused for PHONE", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryPhone
+			r.Recipient = &tango.Recipient{}
+		}, []wantField{{"recipient", "422.007"}}},
+		{"an empty recipient is refused for WHATSAPP", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryWhatsApp
+			r.Recipient = &tango.Recipient{}
+		}, []wantField{{"recipient", "422.007"}}},
+		{"an empty recipient is refused for ADDRESS", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryAddress
+			r.Recipient = &tango.Recipient{}
+		}, []wantField{{"recipient", "422.007"}}},
+		{"an empty recipient is accepted for NONE", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryNone
+			r.Recipient = &tango.Recipient{}
+		}, nil},
 		{"NONE", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryNone }, nil},
 		{"EMBEDDED", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryEmbedded }, nil},
 		{"EMBEDDED_COMPONENT", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryEmbeddedComponent }, nil},
@@ -121,6 +142,7 @@ func TestValidateDeliveryMethods(t *testing.T) {
 			r.Recipient = &tango.Recipient{Email: "a@example.com", FirstName: "Ada", Address: validAddress()}
 		}, []wantField{{"recipient.address", "422.168"}}},
 		{"address refused on NONE", func(r *tango.CreateOrderRequest) {
+			r.DeliveryMethod = tango.DeliveryNone
 			r.Recipient = &tango.Recipient{Address: validAddress()}
 		}, []wantField{{"recipient.address", "422.168"}}},
 		{"unknown method", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = "FAX" },
@@ -165,9 +187,9 @@ func TestValidateDeliveryMethods(t *testing.T) {
 		{"default from a recipient email is EMAIL", func(r *tango.CreateOrderRequest) {
 			r.Recipient = &tango.Recipient{Email: "a@example.com"}
 		}, []wantField{{"recipient.firstName", "422.007"}}},
-		{"default without an email is NONE", func(r *tango.CreateOrderRequest) {
+		{"default without an email is refused, never NONE", func(r *tango.CreateOrderRequest) {
 			r.Recipient = &tango.Recipient{FirstName: "Ada", MobileNumber: "+15555550100"}
-		}, nil},
+		}, []wantField{{"deliveryMethod", "422.007"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,6 +217,8 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 			{Path: "accountIdentifier", I18nKey: "422.007", Message: "a value is required"},
 			{Path: "utid", I18nKey: "422.007", Message: "a value is required"},
 			{Path: "amount", I18nKey: "422.007", Message: "a value greater than zero is required"},
+			{Path: "deliveryMethod", I18nKey: "422.007", Message: "no delivery method and no recipient email address: set deliveryMethod " +
+				"(EMAIL, PHONE, WHATSAPP, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT), or DeliveryNone (NONE) if you deliver the reward yourself"},
 		}, got)
 	})
 
@@ -304,12 +328,12 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 			sentOrderBody(t, r), "a false sendEmail is still sent, with the delivery method it means")
 	})
 
-	t.Run("encoding/json redacts contact data outside the wire", func(t *testing.T) {
+	t.Run("encoding/json keeps contact data", func(t *testing.T) {
 		r := validOrder()
 		b, err := json.Marshal(r)
 		require.NoError(t, err)
-		assert.NotContains(t, string(b), "ada@example.com")
-		assert.Contains(t, string(b), `"recipient":"[REDACTED]"`)
+		assert.Contains(t, string(b), `"recipient":{"email":"ada@example.com"`)
+		assert.NotContains(t, string(b), "[REDACTED]")
 	})
 
 	t.Run("decodes, keeping unknown delivery methods", func(t *testing.T) {
@@ -318,7 +342,7 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 			`{"utid":"U1","amount":"12.50","deliveryMethod":"CARRIER_PIGEON","recipient":{"email":"a@example.com"},"extra":1}`), &r))
 		assert.Equal(t, tango.DeliveryMethod("CARRIER_PIGEON"), r.DeliveryMethod)
 		assert.Equal(t, "12.50", r.Amount.String())
-		assert.Equal(t, "a@example.com", r.Recipient.Email)
+		assert.Equal(t, tango.Private("a@example.com"), r.Recipient.Email)
 
 		var m tango.DeliveryMethod
 		require.NoError(t, json.Unmarshal([]byte(`"QRCODE"`), &m))
@@ -330,7 +354,7 @@ func TestCreateOrderRequestJSON(t *testing.T) {
 var plantedContact = []string{
 	"ada.secret@example.com", "+15555550123", "Adaplanted", "Lovelaceplanted", "Gracesender",
 	"grace.secret@example.org", "742 Evergreen Terrace", "Apt 99X", "Shelbyvilleplanted", "Bigcorpplanted",
-	"99999-1234", "ZZstate",
+	"99999-1234",
 }
 
 func plantedOrder() *tango.CreateOrderRequest {
@@ -379,11 +403,9 @@ func TestContactDataNeverPrints(t *testing.T) {
 		assertNoContact(t, name+" Sprintln", fmt.Sprintln(v))
 	}
 
-	assert.Equal(t, "[REDACTED]", r.Recipient.String())
-	assert.Equal(t, "[REDACTED]", r.Recipient.GoString())
-	assert.Equal(t, "[REDACTED]", r.Sender.String())
-	assert.Equal(t, "[REDACTED]", r.Recipient.Address.GoString())
-	assert.Contains(t, fmt.Sprintf("%+v", *r), "Recipient:[REDACTED]")
+	assert.Equal(t, "[REDACTED]", fmt.Sprint(r.Recipient.Email))
+	assert.Equal(t, "[REDACTED]", fmt.Sprintf("%#v", r.Sender.FirstName))
+	assert.Contains(t, fmt.Sprintf("%+v", *r.Recipient), "email:[REDACTED]")
 	assert.Contains(t, fmt.Sprintf("%+v", *r), "CustomerIdentifier:cust-visible", "non-personal fields still print")
 	assert.Contains(t, fmt.Sprintf("%#v", *r), `tango.MustParseAmount("10.00")`)
 }
@@ -409,12 +431,13 @@ func TestContactDataNeverLogs(t *testing.T) {
 		})
 	}
 
-	t.Run("resolved delivery method is logged", func(t *testing.T) {
+	t.Run("the request is logged as written", func(t *testing.T) {
 		var buf bytes.Buffer
 		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "order", &tango.CreateOrderRequest{
-			Recipient: &tango.Recipient{Email: "hidden@example.com"},
+			DeliveryMethod: tango.DeliveryEmail, Recipient: &tango.Recipient{Email: "hidden@example.com"},
 		})
 		assert.Contains(t, buf.String(), `"deliveryMethod":"EMAIL"`)
+		assert.Contains(t, buf.String(), `"recipient":{"email":"[REDACTED]"}`)
 		assert.NotContains(t, buf.String(), "hidden@example.com")
 	})
 
@@ -452,7 +475,7 @@ func TestRecipientStillEncodesForTheWire(t *testing.T) {
 	assert.Contains(t, body, `"sender":{"firstName":"Gracesender"`)
 	b, err := json.Marshal(r.Recipient)
 	require.NoError(t, err)
-	assert.Equal(t, `"[REDACTED]"`, string(b), "outside the wire, encoding/json sees no contact data")
+	assert.Contains(t, body, string(b), "the wire carries the recipient exactly as encoding/json writes it")
 }
 
 func FuzzValidate(f *testing.F) {
@@ -467,9 +490,9 @@ func FuzzValidate(f *testing.F) {
 		r := &tango.CreateOrderRequest{
 			ExternalRefID: ref, CustomerIdentifier: ident, AccountIdentifier: ident, UTID: utid, Amount: a,
 			DeliveryMethod: tango.DeliveryMethod(method),
-			Recipient: &tango.Recipient{Email: email, FirstName: name, LastName: text, MobileNumber: phone,
-				Address: &tango.Address{StreetLine1: text, City: name, PostalCode: phone, Country: method}},
-			Sender:       &tango.Sender{FirstName: text, Email: email},
+			Recipient: &tango.Recipient{Email: tango.Private(email), FirstName: tango.Private(name), LastName: tango.Private(text), MobileNumber: tango.Private(phone),
+				Address: &tango.Address{StreetLine1: tango.Private(text), City: tango.Private(name), PostalCode: tango.Private(phone), Country: method}},
+			Sender:       &tango.Sender{FirstName: tango.Private(text), Email: tango.Private(email)},
 			EmailSubject: text, Message: text, ETID: utid, PTID: utid, Campaign: name, Notes: text,
 			PurchaseOrderNumber: ref,
 		}

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -62,6 +61,11 @@ type IdempotencyMismatchError struct {
 	// uses, compared as far as Tango's answer states it).
 	Fields []string
 }
+
+// LogValue presents the error to slog field by field (see logValueOf): a value
+// of this type is not an error (Error has a pointer receiver), so slog's JSON
+// handler would otherwise encode the request and the order with encoding/json.
+func (e IdempotencyMismatchError) LogValue() slog.Value { return logValueOf(e) }
 
 // Error names the key and the fields that differ.
 func (e *IdempotencyMismatchError) Error() string {
@@ -174,7 +178,7 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		body.ExternalRefID = NewExternalRefID()
 	}
 	ref := body.ExternalRefID
-	r, err := newRequest(http.MethodPost, "/orders", nil, body.wire(), retryKeyed)
+	r, err := newRequest(http.MethodPost, "/orders", nil, &body, retryKeyed)
 	if err != nil {
 		return nil, &OrderError{ExternalRefID: ref, Err: err}
 	}
@@ -354,36 +358,24 @@ func (s *OrdersService) Get(ctx context.Context, referenceOrderID string) (*Orde
 }
 
 // ResendRequest says where a resent reward goes. Every field is optional: an empty
-// request resends to the original recipient. It prints redacted, like Recipient.
+// request resends to the original recipient. The new address and number are
+// [Private].
 type ResendRequest struct {
 	// NewEmail sends the reward to another address.
-	NewEmail string `json:"newEmail,omitempty"`
+	NewEmail Private `json:"newEmail,omitempty"`
 	// NewMobile sends it to another mobile number (E.164).
-	NewMobile string `json:"newMobile,omitempty"`
+	NewMobile Private `json:"newMobile,omitempty"`
 	// NewETID uses another email template.
 	NewETID string `json:"newEtid,omitempty"`
 	// NewDeliveryMethod switches between NONE, EMAIL, PHONE and WHATSAPP.
 	NewDeliveryMethod DeliveryMethod `json:"newDeliveryMethod,omitempty"`
 }
 
-// String hides the contact data.
-func (ResendRequest) String() string { return redacted }
+// LogValue presents the request to slog; see logValueOf.
+func (r ResendRequest) LogValue() slog.Value { return logValueOf(r) }
 
-// GoString hides the contact data from %#v.
-func (ResendRequest) GoString() string { return redacted }
-
-// Format hides the contact data from every verb.
-func (ResendRequest) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
-
-// LogValue hides the contact data from slog, whose JSON handler would encode it.
-func (ResendRequest) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON writes "[REDACTED]", as Recipient does; the SDK sends the real
-// values through resendWire.
-func (ResendRequest) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
-
-// resendWire is ResendRequest as it goes on the wire.
-type resendWire ResendRequest
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (r ResendRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
 // Resend is Tango's record of a resend.
 type Resend struct {
@@ -407,10 +399,10 @@ func (s *OrdersService) Resend(ctx context.Context, referenceOrderID string, req
 	v.required("referenceOrderID", referenceOrderID)
 	if req != nil {
 		if req.NewEmail != "" {
-			v.email("newEmail", req.NewEmail)
+			v.email("newEmail", string(req.NewEmail))
 		}
 		if req.NewMobile != "" {
-			v.mobileNumber("newMobile", req.NewMobile)
+			v.mobileNumber("newMobile", string(req.NewMobile))
 		}
 		if req.NewETID != "" {
 			v.etid("newEtid", req.NewETID)
@@ -424,7 +416,7 @@ func (s *OrdersService) Resend(ctx context.Context, referenceOrderID string, req
 	}
 	var body any = struct{}{}
 	if req != nil {
-		body = (*resendWire)(req)
+		body = req
 	}
 	r, err := newRequest(http.MethodPost, "/orders/"+url.PathEscape(referenceOrderID)+"/resends", nil, body, retryUnsafe)
 	if err != nil {

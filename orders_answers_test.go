@@ -142,7 +142,9 @@ func TestCreateReplayComparesWhereTheRewardGoes(t *testing.T) {
 		fields []string
 	}{
 		{"new email", func(r *tango.CreateOrderRequest) { r.Recipient.Email = "someone.else@example.com" }, []string{"recipient"}},
-		{"email case only", func(r *tango.CreateOrderRequest) { r.Recipient.Email = strings.ToUpper(ordRecipientEmail) }, nil},
+		{"email case only", func(r *tango.CreateOrderRequest) {
+			r.Recipient.Email = tango.Private(strings.ToUpper(ordRecipientEmail))
+		}, nil},
 		{"no delivery", func(r *tango.CreateOrderRequest) { r.DeliveryMethod = tango.DeliveryNone }, []string{"deliveryMethod"}},
 		{"by phone", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod, r.Recipient.MobileNumber = tango.DeliveryPhone, ordRecipientPhone

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,6 +112,9 @@ type Page[T any] struct {
 
 // setRequestID records the X-REQUEST-ID of the answer (see sendDecoded).
 func (p *Page[T]) setRequestID(id string) { p.RequestID = id }
+
+// LogValue presents the page to slog; see logValueOf.
+func (p Page[T]) LogValue() slog.Value { return logValueOf(p) }
 
 // HasNext reports whether a following page can be fetched.
 func (p *Page[T]) HasNext() bool { return p.NextPageAvailable && p.NextCursor != "" }

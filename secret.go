@@ -11,11 +11,15 @@ import (
 // redacted is what every secret prints as.
 const redacted = "[REDACTED]"
 
-// Secret holds a value that must never reach a log, an error message or a terminal:
-// an API key, a client secret, a token, a card number, a PIN, a redemption URL.
+// Secret holds a value that must never be written anywhere, not even to storage:
+// an API key, a client secret, a password, an access token, a card number, a card
+// security code. Personal and reward data, which may be kept but not shown, are
+// [Private] instead.
 //
 // Every way of printing a Secret gives "[REDACTED]": String, GoString, every fmt verb,
-// slog (through LogValue) and json.Marshal. The value itself is read with [Secret.Reveal],
+// slog (through LogValue) and json.Marshal. The JSON case is the one exception to
+// the SDK's faithful encoding/json: PCI DSS forbids storing a card security code,
+// so a request holding a Secret cannot be stored and decoded back. The value itself is read with [Secret.Reveal],
 // so that the one place that needs it is easy to find in review.
 //
 // Printers that skip methods and read fields by reflection (go-spew and so testify's

@@ -22,11 +22,9 @@ func TestSecretStaysHiddenInTestifyDiffs(t *testing.T) {
 	type holder struct {
 		Key    tango.Secret
 		hidden tango.Secret
-		Reward *tango.Credential
 	}
 	mk := func(v string) holder {
-		return holder{Key: tango.NewSecret("key-" + v), hidden: tango.NewSecret("hidden-" + v),
-			Reward: &tango.Credential{Label: "PIN", Value: tango.NewSecret("pin-" + v)}}
+		return holder{Key: tango.NewSecret("key-" + v), hidden: tango.NewSecret("hidden-" + v)}
 	}
 	var c capturingT
 	assert.Equal(&c, mk("PLANTED-1"), mk("PLANTED-2"))

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
@@ -59,8 +58,7 @@ type transferWire struct {
 }
 
 // TransferAccount is one side of a transfer, with its balance before and after.
-// Printing it (fmt, slog) shows the account and balances, never its contact
-// address; encoding/json writes that as "[REDACTED]".
+// Its contact address is [Private].
 type TransferAccount struct {
 	AccountIdentifier string `json:"accountIdentifier"`
 	AccountNumber     string `json:"accountNumber,omitempty"`
@@ -72,44 +70,17 @@ type TransferAccount struct {
 	// Status is the account's status (ACTIVE, ...).
 	Status string `json:"status,omitempty"`
 	// ContactEmail is the account's contact address.
-	ContactEmail string `json:"contactEmail,omitempty"`
+	ContactEmail Private `json:"contactEmail,omitempty"`
 }
 
-// String identifies the account side without its contact address.
-func (a TransferAccount) String() string {
-	return fmt.Sprintf("tango.TransferAccount{%s %s -> %s %s}", a.AccountIdentifier, amountOrEmpty(a.StartingBalance), amountOrEmpty(a.EndingBalance), a.CurrencyCode)
-}
+// LogValue presents the account side to slog; see logValueOf.
+func (a TransferAccount) LogValue() slog.Value { return logValueOf(a) }
 
-// amountOrEmpty prints an optional amount ("" for nil).
-func amountOrEmpty(a *Amount) string {
-	if a == nil {
-		return ""
-	}
-	return a.String()
-}
+// Format prints the value for every fmt verb as LogValue presents it; see formatValue.
+func (a TransferAccount) Format(f fmt.State, verb rune) { formatValue(f, verb, a) }
 
-// GoString keeps %#v from printing the contact address.
-func (a TransferAccount) GoString() string { return a.String() }
-
-// Format prints String for every verb.
-func (a TransferAccount) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(a.String())) }
-
-// LogValue lets slog log the account side without its contact address.
-func (a TransferAccount) LogValue() slog.Value { return slog.StringValue(a.String()) }
-
-// transferAccountFields is TransferAccount without its methods.
-type transferAccountFields TransferAccount
-
-// MarshalJSON writes the account side with its contact address as
-// "[REDACTED]". Responses still decode normally.
-func (a TransferAccount) MarshalJSON() ([]byte, error) {
-	f := transferAccountFields(a)
-	f.ContactEmail = redactIfSet(a.ContactEmail)
-	return json.Marshal(f)
-}
-
-// Transfer is Tango's record of a transfer (TransferFundsView). Printing it
-// (fmt, slog, encoding/json) never shows the accounts' contact addresses.
+// Transfer is Tango's record of a transfer (TransferFundsView). The accounts'
+// contact addresses are [Private].
 type Transfer struct {
 	// TransferDate is when the money moved.
 	TransferDate time.Time `json:"transferDate"`
@@ -138,29 +109,8 @@ type Transfer struct {
 	RequestID string `json:"-"`
 }
 
-// String identifies the transfer for logs, without contact addresses.
-func (t Transfer) String() string {
-	if t.AlreadyProcessed {
-		return fmt.Sprintf("tango.Transfer{externalRefID=%s %s already processed; Tango's record of it was lost}", t.ExternalRefID, t.TransferredAmount)
-	}
-	from, to := "", ""
-	if t.From != nil {
-		from = t.From.AccountIdentifier
-	}
-	if t.To != nil {
-		to = t.To.AccountIdentifier
-	}
-	return fmt.Sprintf("tango.Transfer{externalRefID=%s %s -> %s %s}", t.ExternalRefID, from, to, t.TransferredAmount)
-}
-
-// GoString keeps %#v to the String form.
-func (t Transfer) GoString() string { return t.String() }
-
-// Format prints String for every verb.
-func (t Transfer) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
-
-// LogValue lets slog log the transfer by its String form.
-func (t Transfer) LogValue() slog.Value { return slog.StringValue(t.String()) }
+// LogValue presents the transfer to slog; see logValueOf.
+func (t Transfer) LogValue() slog.Value { return logValueOf(t) }
 
 // Transfer moves money between two accounts of the platform that hold the same
 // currency (POST /transferFunds).

@@ -192,13 +192,13 @@ func TestValidateEmailAddresses(t *testing.T) {
 	var cases []ruleCase
 	for _, e := range valid {
 		cases = append(cases,
-			ruleCase{"recipient ok " + e, func(r *tango.CreateOrderRequest) { r.Recipient.Email = e }, "", ""},
-			ruleCase{"sender ok " + e, func(r *tango.CreateOrderRequest) { r.Sender.Email = e }, "", ""})
+			ruleCase{"recipient ok " + e, func(r *tango.CreateOrderRequest) { r.Recipient.Email = tango.Private(e) }, "", ""},
+			ruleCase{"sender ok " + e, func(r *tango.CreateOrderRequest) { r.Sender.Email = tango.Private(e) }, "", ""})
 	}
 	for _, e := range invalid {
 		cases = append(cases,
-			ruleCase{"recipient bad " + e, func(r *tango.CreateOrderRequest) { r.Recipient.Email = e }, "recipient.email", "422.134"},
-			ruleCase{"sender bad " + e, func(r *tango.CreateOrderRequest) { r.Sender.Email = e }, "sender.email", "422.134"})
+			ruleCase{"recipient bad " + e, func(r *tango.CreateOrderRequest) { r.Recipient.Email = tango.Private(e) }, "recipient.email", "422.134"},
+			ruleCase{"sender bad " + e, func(r *tango.CreateOrderRequest) { r.Sender.Email = tango.Private(e) }, "sender.email", "422.134"})
 	}
 	cases = append(cases, ruleCase{"sender email optional", func(r *tango.CreateOrderRequest) { r.Sender.Email = "" }, "", ""})
 	runRuleCases(t, cases)
@@ -208,7 +208,7 @@ func TestValidateMobileNumber(t *testing.T) {
 	phone := func(n string) func(r *tango.CreateOrderRequest) {
 		return func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryPhone
-			r.Recipient.MobileNumber = n
+			r.Recipient.MobileNumber = tango.Private(n)
 		}
 	}
 	runRuleCases(t, []ruleCase{
@@ -232,17 +232,17 @@ func TestValidateMobileNumber(t *testing.T) {
 
 func TestValidateLengths(t *testing.T) {
 	runRuleCases(t, []ruleCase{
-		{"first name 100", func(r *tango.CreateOrderRequest) { r.Recipient.FirstName = strings.Repeat("a", 100) }, "", ""},
-		{"first name 101", func(r *tango.CreateOrderRequest) { r.Recipient.FirstName = strings.Repeat("a", 101) },
+		{"first name 100", func(r *tango.CreateOrderRequest) { r.Recipient.FirstName = tango.Private(strings.Repeat("a", 100)) }, "", ""},
+		{"first name 101", func(r *tango.CreateOrderRequest) { r.Recipient.FirstName = tango.Private(strings.Repeat("a", 101)) },
 			"recipient.firstName", "422.006"},
-		{"last name 101", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = strings.Repeat("a", 101) },
+		{"last name 101", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = tango.Private(strings.Repeat("a", 101)) },
 			"recipient.lastName", "422.006"},
-		{"100 accented letters are 100 characters", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = strings.Repeat("é", 100) }, "", ""},
-		{"emoji count as two, as in Java", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = strings.Repeat("😀", 51) },
+		{"100 accented letters are 100 characters", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = tango.Private(strings.Repeat("é", 100)) }, "", ""},
+		{"emoji count as two, as in Java", func(r *tango.CreateOrderRequest) { r.Recipient.LastName = tango.Private(strings.Repeat("😀", 51)) },
 			"recipient.lastName", "422.006"},
-		{"sender first name 101", func(r *tango.CreateOrderRequest) { r.Sender.FirstName = strings.Repeat("a", 101) },
+		{"sender first name 101", func(r *tango.CreateOrderRequest) { r.Sender.FirstName = tango.Private(strings.Repeat("a", 101)) },
 			"sender.firstName", "422.006"},
-		{"sender last name 101", func(r *tango.CreateOrderRequest) { r.Sender.LastName = strings.Repeat("a", 101) },
+		{"sender last name 101", func(r *tango.CreateOrderRequest) { r.Sender.LastName = tango.Private(strings.Repeat("a", 101)) },
 			"sender.lastName", "422.006"},
 		{"campaign 1024", func(r *tango.CreateOrderRequest) { r.Campaign = strings.Repeat("c", 1024) }, "", ""},
 		{"campaign 1025", func(r *tango.CreateOrderRequest) { r.Campaign = strings.Repeat("c", 1025) }, "campaign", "422.006"},
@@ -250,11 +250,11 @@ func TestValidateLengths(t *testing.T) {
 		{"notes 1025", func(r *tango.CreateOrderRequest) { r.Notes = strings.Repeat("n", 1025) }, "notes", "422.006"},
 		{"physical order names at most 25", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryAddress
-			r.Recipient = &tango.Recipient{FirstName: strings.Repeat("a", 26), Address: validAddress()}
+			r.Recipient = &tango.Recipient{FirstName: tango.Private(strings.Repeat("a", 26)), Address: validAddress()}
 		}, "recipient.firstName", "422.006"},
 		{"physical order name of 25", func(r *tango.CreateOrderRequest) {
 			r.DeliveryMethod = tango.DeliveryAddress
-			r.Recipient = &tango.Recipient{FirstName: strings.Repeat("a", 25), Address: validAddress()}
+			r.Recipient = &tango.Recipient{FirstName: tango.Private(strings.Repeat("a", 25)), Address: validAddress()}
 		}, "", ""},
 	})
 }
@@ -267,10 +267,10 @@ func TestValidateUnsafeCharacters(t *testing.T) {
 		set       func(r *tango.CreateOrderRequest, s string)
 	}{
 		{"externalRefID", false, func(r *tango.CreateOrderRequest, s string) { r.ExternalRefID = s }},
-		{"recipient.firstName", false, func(r *tango.CreateOrderRequest, s string) { r.Recipient.FirstName = s }},
-		{"recipient.lastName", false, func(r *tango.CreateOrderRequest, s string) { r.Recipient.LastName = s }},
-		{"sender.firstName", false, func(r *tango.CreateOrderRequest, s string) { r.Sender.FirstName = s }},
-		{"sender.lastName", false, func(r *tango.CreateOrderRequest, s string) { r.Sender.LastName = s }},
+		{"recipient.firstName", false, func(r *tango.CreateOrderRequest, s string) { r.Recipient.FirstName = tango.Private(s) }},
+		{"recipient.lastName", false, func(r *tango.CreateOrderRequest, s string) { r.Recipient.LastName = tango.Private(s) }},
+		{"sender.firstName", false, func(r *tango.CreateOrderRequest, s string) { r.Sender.FirstName = tango.Private(s) }},
+		{"sender.lastName", false, func(r *tango.CreateOrderRequest, s string) { r.Sender.LastName = tango.Private(s) }},
 		{"emailSubject", false, func(r *tango.CreateOrderRequest, s string) { r.EmailSubject = s }},
 		{"message", true, func(r *tango.CreateOrderRequest, s string) { r.Message = s }},
 		{"campaign", false, func(r *tango.CreateOrderRequest, s string) { r.Campaign = s }},
@@ -329,7 +329,7 @@ func TestValidateMessagesNeverRepeatValues(t *testing.T) {
 			Email: planted + "@", FirstName: "<" + planted + ">", LastName: planted + "\x00",
 			MobileNumber: planted, Address: &tango.Address{Country: planted},
 		},
-		Sender:       &tango.Sender{Email: "not-an-email-" + planted, FirstName: planted + strings.Repeat("y", 100)},
+		Sender:       &tango.Sender{Email: "not-an-email-" + planted, FirstName: tango.Private(planted + strings.Repeat("y", 100))},
 		EmailSubject: "<" + planted, Message: planted + "\x1b", ETID: planted, PTID: planted,
 		Campaign: "&#" + planted, Notes: ">" + planted, PurchaseOrderNumber: planted + "\u202E",
 	}

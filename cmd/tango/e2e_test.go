@@ -115,7 +115,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("outcome unknown, then settled with the printed externalRefID", func(t *testing.T) {
 		rm.srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()})
 		rm.srv.Inject(tangotest.Fault{Method: "GET", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionReset()})
-		args := []string{"order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "7.50", "--max-attempts", "1"}
+		args := []string{"order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "7.50", "--delivery", "none", "--max-attempts", "1"}
 		r := runBinary(t, rm.env, args...)
 		require.Equal(t, exitOutcomeUnknown, r.code, r.all())
 		ref := extractRef(t, r.stderr)

@@ -267,7 +267,7 @@ func TestOrderOutcomeUnknownThenSettled(t *testing.T) {
 	// fails too: nobody can tell whether it exists.
 	rm.srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionResetAfterCommit()})
 	rm.srv.Inject(tangotest.Fault{Method: "GET", Path: tangotest.PathOrders, Times: 1, Action: tangotest.ConnectionReset()})
-	args := []string{"order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "5.00", "--max-attempts", "1"}
+	args := []string{"order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "5.00", "--delivery", "none", "--max-attempts", "1"}
 	r := runIn(t, rm.env, args...)
 	require.Equal(t, exitOutcomeUnknown, r.code, r.all())
 	ref := extractRef(t, r.stderr)
@@ -302,7 +302,7 @@ func TestOrderCreateRefusals(t *testing.T) {
 	assert.Zero(t, rm.srv.RequestCount("POST", tangotest.PathOrders))
 
 	// Tango's refusal (insufficient funds) is an API error: exit 3.
-	r = runIn(t, rm.with("TANGO_ACCOUNT", tangotest.SecondAccount), "order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "500.00")
+	r = runIn(t, rm.with("TANGO_ACCOUNT", tangotest.SecondAccount), "order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "500.00", "--delivery", "NONE")
 	assert.Equal(t, exitAPI, r.code, r.all())
 	assert.Contains(t, r.stderr, "402.001")
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -24,6 +25,7 @@ func runOrderCreate(ctx context.Context, inv *invocation, args []string) int {
 		email     = fs.String("email", "", "recipient's email `address`: Tango emails the reward there")
 		first     = fs.String("first-name", "", "recipient's first `name` (required with --email)")
 		last      = fs.String("last-name", "", "recipient's last `name`")
+		delivery  = fs.String("delivery", "", "delivery `method`: EMAIL (the default with --email), NONE to deliver the reward yourself, ...")
 		ref       = fs.String("external-ref-id", "", "idempotency key; reuse the printed one to retry safely (`id`, default: a new UUID)")
 		campaign  = fs.String("campaign", "", "campaign `label` for reporting")
 		notes     = fs.String("notes", "", "`notes` kept with the order")
@@ -59,9 +61,10 @@ func runOrderCreate(ctx context.Context, inv *invocation, args []string) int {
 		Amount:             amt,
 		Campaign:           *campaign,
 		Notes:              *notes,
+		DeliveryMethod:     tango.DeliveryMethod(strings.ToUpper(*delivery)),
 	}
 	if *email != "" || *first != "" || *last != "" {
-		req.Recipient = &tango.Recipient{Email: *email, FirstName: *first, LastName: *last}
+		req.Recipient = &tango.Recipient{Email: tango.Private(*email), FirstName: tango.Private(*first), LastName: tango.Private(*last)}
 	}
 	if req.CustomerIdentifier == "" || req.AccountIdentifier == "" {
 		return inv.usageError("order create needs a customer and an account: --customer and --account, or TANGO_CUSTOMER and TANGO_ACCOUNT")

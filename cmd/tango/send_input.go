@@ -32,7 +32,7 @@ const sendColumnsHelp = `Input columns (CSV header or JSON Lines keys; key, utid
   currency               optional: the item's currency, checked against the catalog
   email, first_name, last_name   the recipient (email delivery needs email and first_name)
   message, email_subject the reward email's message and subject
-  delivery_method        EMAIL, NONE, PHONE, ... (default: EMAIL with an email, else NONE)
+  delivery_method        EMAIL, NONE, PHONE, ... (default: EMAIL with an email; required without one)
   mobile_number          E.164, for PHONE or WHATSAPP delivery
   etid, notes, purchase_order_number   optional order fields
 `
@@ -221,7 +221,7 @@ func buildRow(line int, get func(string) string, customer, account, campaign str
 		Campaign: campaign,
 	}
 	if e, f, l, m := get("email"), get("first_name"), get("last_name"), get("mobile_number"); e != "" || f != "" || l != "" || m != "" {
-		req.Recipient = &tango.Recipient{Email: e, FirstName: f, LastName: l, MobileNumber: m}
+		req.Recipient = &tango.Recipient{Email: tango.Private(e), FirstName: tango.Private(f), LastName: tango.Private(l), MobileNumber: tango.Private(m)}
 	}
 	if err := req.Validate(); err != nil {
 		var ve *tango.ValidationError

@@ -257,7 +257,7 @@ func TestRunningFakeThroughTangotestVariables(t *testing.T) {
 		"TANGOTEST_CUSTOMER":      tangotest.DemoCustomer,
 		"TANGOTEST_ACCOUNT":       tangotest.DemoAccount,
 	}
-	r := runIn(t, env, "order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "3.00", "--json")
+	r := runIn(t, env, "order", "create", "--utid", tangotest.UTIDRewardLink, "--amount", "3.00", "--delivery", "NONE", "--json")
 	require.Equal(t, exitOK, r.code, r.all())
 	assert.Contains(t, r.stderr, "using the tangotest fake at")
 	ref := between(r.stdout, `"referenceOrderID": "`, `"`)
