@@ -36,6 +36,8 @@ func exitCodeFor(err error) int {
 		return exitUsage
 	case errors.As(err, &api), errors.As(err, &gateway), errors.As(err, &mismatch), errors.Is(err, tango.ErrItemNotFound):
 		return exitAPI
+	case errors.Is(err, tango.ErrServerError):
+		return exitFailure // a server error is no verdict, the token endpoint's included
 	case errors.As(err, &token) && token.StatusCode != 0:
 		return exitAPI // the token endpoint answered, and refused
 	}
@@ -45,7 +47,7 @@ func exitCodeFor(err error) int {
 // fail reports err on stderr and returns its exit code. Error texts from the SDK
 // never hold secrets or contact data.
 func (inv *invocation) fail(err error) int {
-	fmt.Fprintf(inv.stderr, "tango: %v\n", err)
+	fmt.Fprintf(inv.stderr, "tango: %s\n", stripSDKPrefix(err.Error()))
 	var gateway *tango.GatewayError
 	if errors.As(err, &gateway) {
 		fmt.Fprintln(inv.stderr, "tango: run `tango doctor --behind-proxy` to check the causes one by one")

@@ -92,7 +92,14 @@ func runInvocation(ctx context.Context, inv *invocation, args []string) int {
 			return c.run(ctx, inv, args[words:])
 		}
 	}
-	fmt.Fprintf(stderr, "tango: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
+	typed := strings.Join(args[:min(2, len(args))], " ")
+	fmt.Fprintf(stderr, "tango: unknown command %q\n", typed)
+	if s := suggestCommand(typed); s != "" {
+		fmt.Fprintf(stderr, "tango: did you mean %q?\n", s)
+	} else if s := suggestCommand(args[0]); s != "" {
+		fmt.Fprintf(stderr, "tango: did you mean %q?\n", s)
+	}
+	fmt.Fprintln(stderr)
 	printUsage(stderr)
 	return exitUsage
 }
