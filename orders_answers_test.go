@@ -201,3 +201,44 @@ func TestCreateSettlingLookupIsNotStarvedByTheBudget(t *testing.T) {
 	}
 	assert.Equal(t, 3+1, posts, "three attempts drained the budget; the second create had one")
 }
+
+// TestCreateRefusal422AfterUncertainAttemptSettles: a 422 on the retry of an
+// uncertain attempt, once the lookup finds no order, is the outcome (not an
+// unknown one).
+func TestCreateRefusal422AfterUncertainAttemptSettles(t *testing.T) {
+	checkLeaks(t)
+	var posts atomic.Int64
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && posts.Add(1) == 1:
+			writeTangoError(w, r, http.StatusServiceUnavailable, "503.501", "Service timed out")
+		case r.Method == http.MethodPost:
+			writeTangoError(w, r, http.StatusUnprocessableEntity, "422.147", "The item is not valid")
+		default:
+			writeTangoError(w, r, http.StatusNotFound, "404.110", "No orders found for the external reference ID")
+		}
+	})
+	c := newCoreClient(t, srv)
+	_, err := c.Orders.Create(context.Background(), ordRequest("refusal-422-001"))
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, tango.ErrOutcomeUnknown)
+	var apiErr *tango.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+	assert.Equal(t, int64(2), posts.Load())
+}
+
+// TestResendRefusesMalformedTemplateID: a malformed newEtid is refused before
+// anything is sent.
+func TestResendRefusesMalformedTemplateID(t *testing.T) {
+	checkLeaks(t)
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusCreated, map[string]any{"id": 1})
+	})
+	c := newCoreClient(t, srv)
+	for _, etid := range []string{"E12", "X000000", "E000000<"} {
+		_, err := c.Orders.Resend(context.Background(), "RA260301-1-11", &tango.ResendRequest{NewETID: etid})
+		require.ErrorIs(t, err, tango.ErrValidation, etid)
+	}
+	assert.Zero(t, srv.hits.Load())
+}
