@@ -325,7 +325,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 
 // hasDotSegment reports a "." or ".." segment, which would step outside the API root.
 func hasDotSegment(p string) bool {
-	for _, seg := range strings.Split(p, "/") {
+	for seg := range strings.SplitSeq(p, "/") { // runs on every request: no slice
 		if u, err := url.PathUnescape(seg); err != nil || u == "." || u == ".." {
 			return true
 		}

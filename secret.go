@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -43,11 +44,25 @@ var secretMask = func() (m [64]byte) {
 
 // maskSecret applies (and, applied again, removes) the mask.
 func maskSecret(s string) string {
-	b := []byte(s)
-	for i := range b {
-		b[i] ^= secretMask[i%len(secretMask)]
+	// One allocation (the builder's), not two ([]byte, then string): Reveal
+	// runs on every request, for the credentials.
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i] ^ secretMask[i%len(secretMask)])
 	}
-	return string(b)
+	return b.String()
+}
+
+// maskedSecret is NewSecret(string(p)) without the intermediate string.
+func maskedSecret(p []byte) Secret {
+	var b strings.Builder
+	b.Grow(len(p))
+	for i, c := range p {
+		b.WriteByte(c ^ secretMask[i%len(secretMask)])
+	}
+	m := b.String()
+	return Secret{v: &m}
 }
 
 // NewSecret wraps s so that it prints as "[REDACTED]".
@@ -89,7 +104,7 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(redacted) }
 func (s *Secret) UnmarshalJSON(b []byte) error {
 	if v, ok := plainJSONString(b); ok {
 		// The common case, a string with nothing escaped: no second decoder.
-		*s = NewSecret(v)
+		*s = maskedSecret(v)
 		return nil
 	}
 	var v *string
@@ -106,19 +121,19 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 
 // plainJSONString returns the value of a JSON string token that has no escapes,
 // no control characters and only valid UTF-8, which is its bytes between the
-// quotes. Anything else reports false and is left to encoding/json.
-func plainJSONString(b []byte) (string, bool) {
+// quotes (not a copy). Anything else reports false and is left to encoding/json.
+func plainJSONString(b []byte) ([]byte, bool) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
+		return nil, false
 	}
 	in := b[1 : len(b)-1]
 	for _, c := range in {
 		if c == '\\' || c == '"' || c < 0x20 {
-			return "", false
+			return nil, false
 		}
 	}
 	if !utf8.Valid(in) {
-		return "", false
+		return nil, false
 	}
-	return string(in), true
+	return in, true
 }
