@@ -221,6 +221,7 @@ func driveEveryOperation(t *testing.T) []openapicheck.Exchange {
 			Recipient: &tango.Recipient{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"},
 			Sender:    &tango.Sender{FirstName: "Acme", Email: "rewards@example.com"},
 			Message:   "Thank you", Campaign: "conformance", Notes: "n", PurchaseOrderNumber: "PO-1",
+			CustomFields: map[string]any{"costCenter": "CC-12", "seats": 3},
 		}
 	}
 	o1, err := c.Orders.Create(ctx, orderReq("conf-1", tangotest.UTIDRewardLink, "10.00"))

@@ -111,6 +111,11 @@ type CreateOrderRequest struct {
 	// ExpirationDate sets the reward's expiry, for the items that allow one
 	// (optional; Tango refuses it for other items with 422.162). Sent as given.
 	ExpirationDate string `json:"expirationDate,omitempty"`
+	// CustomFields are values for the custom fields configured on the account
+	// (optional; Tango's CreateOrderCriteria.customFields). Tango silently ignores
+	// fields the account has not configured. Values are sent as JSON and printed
+	// like any other field: keep contact data out of them.
+	CustomFields map[string]any `json:"customFields,omitempty"`
 }
 
 // Recipient is the person who receives a reward. Its fields are [Private]: they
