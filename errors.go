@@ -308,3 +308,20 @@ func (e *AsyncOrderMismatchError) Error() string {
 	return fmt.Sprintf("tango: externalRefID %q already belongs to an async order of %d line item(s); the request has %d",
 		e.ExternalRefID, e.ExistingLineItems, e.RequestLineItems)
 }
+
+// HintedError adds to the error a call ended with what to check first: the
+// likely cause of a refused credential, an unresolved host name or an untrusted
+// certificate, and the `tango doctor` command that checks it step by step.
+// errors.Is and errors.As reach the cause through it.
+type HintedError struct {
+	// Err is the cause.
+	Err error
+	// Hint says what to check.
+	Hint string
+}
+
+// Error is the cause followed by the hint.
+func (e *HintedError) Error() string { return e.Err.Error() + "; " + e.Hint }
+
+// Unwrap returns the cause.
+func (e *HintedError) Unwrap() error { return e.Err }

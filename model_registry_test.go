@@ -68,6 +68,7 @@ var exportedStructTypes = map[string][]reflect.Type{
 	"FieldError":                   {reflect.TypeFor[tango.FieldError]()},
 	"FundingService":               {reflect.TypeFor[tango.FundingService]()},
 	"GatewayError":                 {reflect.TypeFor[tango.GatewayError]()},
+	"HintedError":                  {reflect.TypeFor[tango.HintedError]()},
 	"IdempotencyMismatchError":     {reflect.TypeFor[tango.IdempotencyMismatchError]()},
 	"Item":                         {reflect.TypeFor[tango.Item]()},
 	"ItemAvailability":             {reflect.TypeFor[tango.ItemAvailability]()},

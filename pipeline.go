@@ -340,6 +340,7 @@ func (c *Client) attemptError(r *request, o *outcome, attempts int) error {
 // giveUp makes the error a call ends with. A write that may have taken effect
 // becomes an *OutcomeUnknownError, so that nobody mistakes it for a clean failure.
 func (c *Client) giveUp(r *request, attempts int, ambiguous bool, last error) error {
+	last = withHint(last, c.env.Name, attempts)
 	if ambiguous && r.mode != retryRead {
 		return &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: r.externalRefID, Attempts: attempts, Err: last}
 	}
