@@ -270,6 +270,7 @@ func newTestClient(t *testing.T, s *authServer, auth tango.Auth, opts ...tango.O
 	opts = append([]tango.Option{
 		tango.WithRootCAs(s.pool()),
 		tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1}),
+		noPacing(),
 	}, opts...)
 	c, err := tango.NewClient(s.env(), auth, opts...)
 	require.NoError(t, err)

@@ -200,6 +200,13 @@ func (a *oauth2Authenticator) apply(ctx context.Context, req *http.Request) (any
 	return t, nil
 }
 
+// ready obtains a token before the caller takes a turn in the client's pacing, so
+// that a token fetch does not push the request it was for into the next turn.
+func (a *oauth2Authenticator) ready(ctx context.Context) error {
+	_, err := a.cache.get(ctx)
+	return err
+}
+
 func (a *oauth2Authenticator) invalidate(used any) bool {
 	t, _ := used.(*cachedToken)
 	return a.cache.invalidate(t)

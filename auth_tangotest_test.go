@@ -21,7 +21,7 @@ import (
 
 func fakeClient(t *testing.T, srv *tangotest.Server, auth tango.Auth, opts ...tango.Option) *tango.Client {
 	t.Helper()
-	opts = append([]tango.Option{tango.WithRootCAs(srv.RootCAs()), tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1})}, opts...)
+	opts = append([]tango.Option{tango.WithRootCAs(srv.RootCAs()), tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1}), noPacing()}, opts...)
 	c, err := tango.NewClient(srv.Environment(), auth, opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })

@@ -31,6 +31,8 @@ type Client struct {
 	auth           authenticator
 	policy         RetryPolicy
 	budget         *retryBudget
+	rates          rateLimits // the configured paces; rates.limiter is never nil
+	paced          bool       // some endpoint is paced
 	attemptTimeout time.Duration
 	logger         *slog.Logger
 	clock          Clock
@@ -188,6 +190,8 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		roots:          roots,
 		policy:         cfg.retry,
 		budget:         newRetryBudget(cfg.retry),
+		rates:          cfg.rates,
+		paced:          !cfg.rates.off(),
 		attemptTimeout: attemptTimeout,
 		logger:         cfg.logger,
 		clock:          cfg.clock,
@@ -199,6 +203,9 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 		bodyHeader:     requestHeader(cfg.headers, ua, true),
 		shareHeader:    len(cfg.middleware) == 0,
 		accountGuard:   cfg.accountGuard,
+	}
+	if c.rates.limiter == nil {
+		c.rates.limiter = NewRateLimiter()
 	}
 	c.initServices()
 	c.auth, err = auth.bind(authDeps{env: env, httpClient: direct, logger: cfg.logger, clock: cfg.clock, userAgent: ua})

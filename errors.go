@@ -27,7 +27,8 @@ var (
 	ErrOrderInFlight = errors.New("tango: order with this externalRefID is still in flight (409.002)")
 	// ErrInsufficientFunds matches 402.001: the account balance does not cover the order.
 	ErrInsufficientFunds = errors.New("tango: insufficient funds (402.001)")
-	// ErrRateLimited matches a 429.
+	// ErrRateLimited matches a 429, and a *RateLimitWaitError: a call the client's
+	// pacing could not fit before its context's deadline.
 	ErrRateLimited = errors.New("tango: rate limited")
 	// ErrServerError matches any 5xx.
 	ErrServerError = errors.New("tango: server error")
@@ -325,3 +326,24 @@ func (e *HintedError) Error() string { return e.Err.Error() + "; " + e.Hint }
 
 // Unwrap returns the cause.
 func (e *HintedError) Unwrap() error { return e.Err }
+
+// RateLimitWaitError is the error of a call that was not sent because its turn in
+// the client's pacing (WithRateLimit) would have come after its context's
+// deadline. Nothing was sent for that attempt. It matches ErrRateLimited.
+type RateLimitWaitError struct {
+	// Endpoint is the paced endpoint ("POST /orders").
+	Endpoint string
+	// Wait is how long the call would have had to wait for its turn.
+	Wait time.Duration
+	// Deadline is how much time the context had left.
+	Deadline time.Duration
+}
+
+// Error says how long the wait would have been.
+func (e *RateLimitWaitError) Error() string {
+	return fmt.Sprintf("tango: %s: rate limited by the client's pacing: the next turn is %v away, but the context's deadline is %v away; nothing was sent",
+		e.Endpoint, e.Wait.Round(time.Millisecond), e.Deadline.Round(time.Millisecond))
+}
+
+// Is makes a RateLimitWaitError match ErrRateLimited.
+func (e *RateLimitWaitError) Is(target error) bool { return target == ErrRateLimited }

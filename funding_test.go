@@ -45,6 +45,7 @@ func fakeAPI(t *testing.T, srv *tangotest.Server, opts ...tango.Option) *tango.C
 		tango.WithRootCAs(srv.RootCAs()),
 		tango.WithClock(testclock.New(time.Now())),
 		quickRetries(4),
+		noPacing(),
 	}
 	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append(base, opts...)...)
 	require.NoError(t, err)

@@ -95,7 +95,7 @@ func (ts *coreServer) env() tango.Environment {
 // closed at the end of the test.
 func newCoreClient(t testing.TB, ts *coreServer, opts ...tango.Option) *tango.Client {
 	t.Helper()
-	base := []tango.Option{tango.WithClock(testclock.New(time.Now()))}
+	base := []tango.Option{tango.WithClock(testclock.New(time.Now())), noPacing()}
 	if ts.pool != nil {
 		base = append(base, tango.WithRootCAs(ts.pool))
 	}
@@ -104,6 +104,11 @@ func newCoreClient(t testing.TB, ts *coreServer, opts ...tango.Option) *tango.Cl
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
+
+// noPacing turns the client's pacing (Tango's 1 TPS per endpoint by default) off:
+// the shared fixtures test other things, and many make hundreds of calls on the
+// wall clock. The pacing tests (ratelimit_test.go) set their own rates.
+func noPacing() tango.Option { return tango.WithRateLimit(tango.Unlimited) }
 
 // quickRetries retries with tiny backoff and no budget, for tests that count
 // attempts rather than budgets.

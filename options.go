@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -29,6 +30,7 @@ type config struct {
 	headers        http.Header
 	accountGuard   AccountGuard
 	middleware     []func(http.RoundTripper) http.RoundTripper
+	rates          rateLimits
 }
 
 // Defaults that options can change.
@@ -53,6 +55,7 @@ func defaultConfig() config {
 		maxBody:        DefaultMaxResponseBytes,
 		maxListCalls:   DefaultMaxListRequests,
 		headers:        http.Header{},
+		rates:          rateLimits{all: DefaultRate},
 	}
 }
 
@@ -141,6 +144,57 @@ func WithRetryPolicy(p RetryPolicy) Option {
 			return err
 		}
 		c.retry = p
+		return nil
+	}
+}
+
+// WithRateLimit sets the pace of the endpoints listed, or of every endpoint when
+// none is, to r requests per second (burst 1: turns are spaced 1/r apart). The
+// default is DefaultRate, Tango's documented 1 request per second per endpoint;
+// raise it when Tango raises your platform's limit, and pass Unlimited to turn
+// pacing off (against tangotest, for example). Endpoints are written "METHOD
+// /path", with {id} (or any {name}) for path parameters: "POST /orders",
+// "GET /orders/{id}". Later options win; an endpoint's own rate wins over the
+// rate for all.
+//
+// A call waits for its turn before every attempt, bounded by its context: when its
+// turn would come after the context's deadline it fails at once, before sending,
+// with a *RateLimitWaitError (matching ErrRateLimited). Waiting costs no attempt
+// and no retry budget.
+func WithRateLimit(r Rate, endpoints ...string) Option {
+	return func(c *config) error {
+		if r != Unlimited && (math.IsNaN(float64(r)) || r <= 0 || r > 1e6) {
+			return fmt.Errorf("tango: WithRateLimit: %v is not a rate in (0, 1e6] per second; use tango.Unlimited to turn pacing off", float64(r))
+		}
+		if len(endpoints) == 0 {
+			c.rates.all, c.rates.by = r, nil
+			return nil
+		}
+		for _, s := range endpoints {
+			ep, err := parseEndpoint(s)
+			if err != nil {
+				return fmt.Errorf("tango: WithRateLimit: %w", err)
+			}
+			if c.rates.by == nil {
+				c.rates.by = map[Endpoint]Rate{}
+			}
+			c.rates.by[ep] = r
+		}
+		return nil
+	}
+}
+
+// WithRateLimiter makes the Client take its turns from l instead of a limiter of
+// its own: give one NewRateLimiter to every client of the same platform in a
+// process, or a Redis limiter (github.com/tango-sdk/tango-go/redis) to every
+// replica of a service, so that together they keep to Tango's limit and a 429 one
+// of them meets pauses them all. The rates still come from WithRateLimit.
+func WithRateLimiter(l RateLimiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("tango: WithRateLimiter: nil limiter")
+		}
+		c.rates.limiter = l
 		return nil
 	}
 }

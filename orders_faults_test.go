@@ -344,7 +344,7 @@ func TestCreateTokenExpiresMidCall(t *testing.T) {
 			srv := ordFake(t)
 			clk := testclock.New(time.Now())
 			c, err := tango.NewClient(srv.Environment(), tango.OAuth2(srv.ClientID(), srv.ClientSecret()),
-				tango.WithRootCAs(srv.RootCAs()), tango.WithClock(clk), tango.WithRetryPolicy(tango.RetryPolicy{DisableBudget: true}))
+				tango.WithRootCAs(srv.RootCAs()), tango.WithClock(clk), tango.WithRetryPolicy(tango.RetryPolicy{DisableBudget: true}), noPacing())
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = c.Close() })
 			ctx := context.Background()

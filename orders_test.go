@@ -48,6 +48,7 @@ func ordClient(t testing.TB, srv *tangotest.Server, clk *testclock.Clock, opts .
 		tango.WithClock(clk),
 		tango.WithAttemptTimeout(5 * time.Second),
 		tango.WithRetryPolicy(tango.RetryPolicy{DisableBudget: true}),
+		noPacing(),
 	}
 	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append(base, opts...)...)
 	require.NoError(t, err)

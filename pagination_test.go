@@ -42,6 +42,7 @@ func resClient(t *testing.T, srv *tangotest.Server, opts ...tango.Option) *tango
 		tango.WithRootCAs(srv.RootCAs()),
 		tango.WithClock(testclock.New(time.Now())),
 		tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 3, DisableBudget: true}),
+		noPacing(),
 	}
 	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append(base, opts...)...)
 	require.NoError(t, err)

@@ -87,13 +87,33 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		attempts     int
 		retries      int
 		authReplayed bool
-		ambiguous    bool // some attempt may have taken effect
+		ambiguous    bool  // some attempt may have taken effect
+		last         error // the error the last attempt stands for
+		turn         Turn  // the endpoint and pace, when paced
 	)
+	paced := c.paced
+	if paced {
+		turn.Endpoint = endpointOf(r)
+		turn.Rate = c.rates.rateFor(turn.Endpoint)
+		paced = turn.Rate != Unlimited
+	}
 	for {
+		if paced {
+			if err := c.awaitTurn(ctx, r, turn); err != nil {
+				if last == nil {
+					return nil, err
+				}
+				return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (last attempt: %w)", err, last))
+			}
+		}
 		attempts++
 		o, body := c.attempt(ctx, r, target, attempts)
 		if o.err == nil && o.status >= 200 && o.status < 300 {
 			c.budget.succeeded()
+			if paced {
+				turn.Now = c.clock.Now()
+				c.rates.limiter.Succeeded(ctx, turn)
+			}
 			return c.decode(r, o, body, attempts, out)
 		}
 		if o.status == http.StatusUnauthorized && !authReplayed && c.auth.invalidate(o.authUsed) {
@@ -105,7 +125,7 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		}
 		d := classify(r.mode, &o.attemptOutcome)
 		ambiguous = ambiguous || d.ambiguous
-		last := c.attemptError(r, o, attempts)
+		last = c.attemptError(r, o, attempts)
 		if ctx.Err() != nil {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (last attempt: %w)", ctx.Err(), last))
 		}
@@ -122,6 +142,14 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		if !ok {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%s: %w", why, last))
 		}
+		pausedBy429 := paced && o.status == http.StatusTooManyRequests
+		if pausedBy429 {
+			// A 429 is news for every caller of the limiter: it pauses the endpoint
+			// for all of them, and the retry waits for its turn like any attempt,
+			// so it neither sleeps here nor spends the retry budget.
+			delay, d.cost = 0, 0
+			c.throttled(ctx, turn, d, o.header)
+		}
 		// Context deadlines are wall-clock times, whatever Clock the client uses.
 		if dl, has := ctx.Deadline(); has && time.Until(dl) < delay {
 			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last))
@@ -132,8 +160,10 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "tango retry",
 			slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempts),
 			slog.String("reason", d.reason), slog.Duration("delay", delay), slog.String("external_ref_id", r.externalRefID))
-		if err := c.clock.Sleep(ctx, delay); err != nil {
-			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (while waiting to retry; last attempt: %w)", err, last))
+		if !pausedBy429 {
+			if err := c.clock.Sleep(ctx, delay); err != nil {
+				return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w (while waiting to retry; last attempt: %w)", err, last))
+			}
 		}
 		retries++
 	}

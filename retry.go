@@ -45,7 +45,9 @@ type RetryPolicy struct {
 	// retry costs 5 tokens (10 after a timeout) and every successful call returns
 	// one, so during an outage retries stop after about BudgetCapacity/5 of them
 	// and calls fail after their first attempt until calls succeed again.
-	// Default 100; at least 10, so that any retry can be paid for.
+	// Default 500, as in AWS's SDKs; at least 10, so that any retry can be paid
+	// for. A retry after a 429 on a paced endpoint costs nothing: the pacing, not
+	// the budget, holds those back.
 	BudgetCapacity int
 	// DisableBudget turns the retry budget off.
 	DisableBudget bool
@@ -71,7 +73,8 @@ const (
 
 // DefaultRetryPolicy returns the policy a Client uses unless WithRetryPolicy says
 // otherwise: 6 attempts, backoff ceilings 1 s, 2 s, 4 s ... capped at 30 s with full
-// jitter, Retry-After honoured up to 30 s, and a budget of 100 tokens.
+// jitter, Retry-After honoured up to 30 s, and a budget of 500 tokens (AWS's
+// numbers: a retry costs 5, one after a timeout 10, a success gives 1 back).
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
 		MaxAttempts:     6,
@@ -79,7 +82,7 @@ func DefaultRetryPolicy() RetryPolicy {
 		MaxInterval:     30 * time.Second,
 		Multiplier:      2,
 		MaxRetryAfter:   30 * time.Second,
-		BudgetCapacity:  100,
+		BudgetCapacity:  500,
 	}
 }
 

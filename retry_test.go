@@ -94,7 +94,7 @@ func TestConnectionLostBeforeSendingIsRetriedForEveryMethod(t *testing.T) {
 func TestDialRefusedIsRetriedForWrites(t *testing.T) {
 	clk := testclock.New(time.Now())
 	c, err := tango.NewClient(tango.Environment{Name: "x", APIBaseURL: refusedLoopbackURL(t) + apiRoot},
-		tango.BasicAuth(testPlatform, testAPIKey), tango.WithClock(clk),
+		tango.BasicAuth(testPlatform, testAPIKey), tango.WithClock(clk), noPacing(),
 		tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 3}))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })

@@ -118,7 +118,7 @@ func TestRootCAsHoldsExactlyTheFiveRoots(t *testing.T) {
 // pinnedClient is a client with the default (Amazon) roots, aimed at srv.
 func pinnedClient(t *testing.T, srv *coreServer, opts ...tango.Option) *tango.Client {
 	t.Helper()
-	base := []tango.Option{tango.WithClock(testclock.New(time.Now()))}
+	base := []tango.Option{tango.WithClock(testclock.New(time.Now())), noPacing()}
 	c, err := tango.NewClient(srv.env(), tango.BasicAuth(testPlatform, testAPIKey), append(base, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })

@@ -96,3 +96,17 @@ func TestConcurrentUse(t *testing.T) {
 	assert.Len(t, c.Sleeps(), 800)
 	assert.Equal(t, epoch.Add(800*time.Millisecond), c.Now())
 }
+
+func TestScaledRunsFasterAndKeepsOrder(t *testing.T) {
+	c := testclock.NewScaled(epoch, 1000)
+	start := c.Now()
+	realStart := time.Now()
+	require.NoError(t, c.Sleep(context.Background(), 2*time.Second))
+	assert.GreaterOrEqual(t, c.Now().Sub(start), 2*time.Second, "the scaled time moved by at least the sleep")
+	assert.Less(t, time.Since(realStart), time.Second, "a 2 s sleep at 1000x takes about 2 ms")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, c.Sleep(ctx, time.Hour), context.Canceled)
+	assert.Equal(t, time.Millisecond, c.Real(time.Second))
+}
