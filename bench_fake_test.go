@@ -104,10 +104,11 @@ func startBenchFake(b *testing.B) *benchFake {
 	}
 }
 
-// sdk is an SDK client with default options, trusting the fake's CA.
+// sdk is an SDK client with default options, trusting the fake's CA, with pacing
+// off (the fake enforces no limit; BenchmarkPacing measures the limiter's cost).
 func (f *benchFake) sdk(b *testing.B) *tango.Client {
 	b.Helper()
-	c, err := tango.NewClient(f.env, tango.BasicAuth(f.platformName, f.platformKey), tango.WithRootCAs(f.pool))
+	c, err := tango.NewClient(f.env, tango.BasicAuth(f.platformName, f.platformKey), tango.WithRootCAs(f.pool), noPacing())
 	if err != nil {
 		b.Fatal(err)
 	}
