@@ -27,6 +27,7 @@ type commonFlags struct {
 	caFile      string
 	timeout     time.Duration
 	maxAttempts int
+	rate        float64
 }
 
 // newFlagSet makes a command's flag set with the common flags registered. Help and
@@ -42,6 +43,7 @@ func (inv *invocation) newFlagSet(name, synopsis string) (*flag.FlagSet, *common
 	fs.StringVar(&cf.caFile, "ca-file", "", "trust the PEM roots in `file` instead of the pinned Amazon roots (default: TANGO_CA_FILE)")
 	fs.DurationVar(&cf.timeout, "timeout", 2*time.Minute, "give up after this `duration`")
 	fs.IntVar(&cf.maxAttempts, "max-attempts", 0, "attempts per call, retries included (`n`; 0: the SDK's default)")
+	fs.Float64Var(&cf.rate, "rate", 0, "requests per second per endpoint (`n`; 0: the SDK's default, Tango's 1; raise it only if Tango raised your limit)")
 	fs.Usage = func() {
 		fmt.Fprintf(inv.stderr, "Usage: %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
@@ -105,6 +107,13 @@ func (inv *invocation) connect(cf *commonFlags) (*session, int, bool) {
 	}
 	if cf.timeout <= 0 {
 		return nil, inv.usageError("--timeout must be positive"), false
+	}
+	if cf.rate < 0 {
+		return nil, inv.usageError("--rate must not be negative"), false
+	}
+	if cf.rate > 0 {
+		// The same pacing as every SDK client, at the rate given.
+		opts = append(opts, tango.WithRateLimit(tango.Rate(cf.rate)))
 	}
 	auth, err := inv.authFromEnv()
 	if err != nil {

@@ -130,6 +130,7 @@ Flags every command takes:
                        proxy, a fake server); or TANGO_CA_FILE
   --timeout DURATION   give up after this long (default 2m)
   --max-attempts N     attempts per call, retries included (default: the SDK's, 6)
+  --rate N             requests per second per endpoint (default: Tango's 1; the SDK's pacing)
 
 Credentials (never on the command line):
   TANGO_CLIENT_ID with TANGO_CLIENT_SECRET or TANGO_CLIENT_SECRET_FILE     OAuth 2.0

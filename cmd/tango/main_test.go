@@ -121,6 +121,7 @@ func TestHelpAndUsageErrors(t *testing.T) {
 		{"doctor", "extra"},
 		{"catalog", "--timeout", "0s"},
 		{"accounts", "--max-attempts", "-1"},
+		{"accounts", "--rate", "-1"},
 		{"order", "get"},
 		{"order", "get", "RA1", "RA2"},
 		{"order", "create", "--amount", "10.00"},
