@@ -297,7 +297,9 @@ func TestSendBinaryInterruptedBySIGINTThenRerun(t *testing.T) {
 	rm.srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Action: tangotest.Latency(3 * time.Millisecond)})
 	file := writeCampaign(t, 1000, nil)
 	out := filepath.Join(t.TempDir(), "results.csv")
-	args := []string{"send", file, "--campaign", "sigint", "--out", out, "--concurrency", "4"}
+	// The fake enforces no limit: --rate lifts the pacing (Tango's 1 TPS by default)
+	// so that 1,000 orders take a second, not a quarter of an hour.
+	args := []string{"send", file, "--campaign", "sigint", "--out", out, "--concurrency", "4", "--rate", "1000000"}
 
 	cmd := exec.Command(bin, args...)
 	cmd.Env = cleanEnv(rm.env)

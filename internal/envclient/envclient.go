@@ -65,7 +65,10 @@ func New(cfg Config, opts ...tango.Option) (*Setup, error) {
 	}
 	if auth == nil {
 		srv := tangotest.NewServer(cfg.FakeOptions...)
-		c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append([]tango.Option{tango.WithRootCAs(srv.RootCAs())}, opts...)...)
+		// The in-process fake enforces no rate limit, so pacing is off on it (opts
+		// may turn it back on); against Tango the SDK's default, 1 TPS, applies.
+		base := []tango.Option{tango.WithRootCAs(srv.RootCAs()), tango.WithRateLimit(tango.Unlimited)}
+		c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), append(base, opts...)...)
 		if err != nil {
 			srv.Close()
 			return nil, err
