@@ -426,10 +426,11 @@ func TestOAuth2FetchTimeout(t *testing.T) {
 	defer close(gate)
 	s.setGate(gate)
 	c := newTestClient(t, s, tango.OAuth2("client-1", "client-secret-AAAA-1111", tango.WithTokenFetchTimeout(50*time.Millisecond)))
-	start := time.Now()
+	// The gate never opens while ping runs: without the fetch timeout the call
+	// would hang until the test binary's own timeout. No wall-clock assertion:
+	// the fetch is asked again after a timeout, with backoff on the client's clock.
 	err := ping(context.Background(), c)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var te *tango.TokenError
 	require.ErrorAs(t, err, &te)
-	assert.Less(t, time.Since(start), 2*time.Second)
 }
