@@ -302,7 +302,7 @@ func TestWebhookExpiresIn(t *testing.T) {
 func TestDoctorWarnsBeforeWebhooksExpire(t *testing.T) {
 	ctx := context.Background()
 	srv := diagFake(t)
-	c := diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
+	c := diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()), noPacing())
 	created, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{URL: "http://127.0.0.1:9/hooks", EventTypes: []string{"ItemAvailability"},
 		PayloadVerificationMethod: tango.PayloadNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
 	require.NoError(t, err)

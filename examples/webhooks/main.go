@@ -48,7 +48,10 @@ func main() {
 func run(ctx context.Context, out io.Writer) error {
 	srv := tangotest.NewServer()
 	defer srv.Close()
-	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
+	// The fake enforces no rate limit, so the client runs unpaced; against Tango
+	// the 1 TPS default applies.
+	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()),
+		tango.WithRateLimit(tango.Unlimited))
 	if err != nil {
 		return err
 	}
