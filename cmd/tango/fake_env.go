@@ -35,7 +35,10 @@ func (inv *invocation) connectRunningFake(opts []tango.Option) (*session, int, b
 		return nil, inv.usageError("TANGOTEST_CA_FILE %s holds no PEM certificate", caFile), false
 	}
 	env := tango.Environment{Name: "tangotest", APIBaseURL: base, TokenURL: inv.getenv("TANGOTEST_TOKEN_URL")}
-	c, err := tango.NewClient(env, tango.BasicAuth(name, key), append(opts, tango.WithRootCAs(pool))...)
+	// A fake enforces no rate limit unless started with -order-tps (and then the
+	// SDK retries its 429s): pacing is off, unless --rate asks for it.
+	fakeOpts := []tango.Option{tango.WithRootCAs(pool), tango.WithRateLimit(tango.Unlimited)}
+	c, err := tango.NewClient(env, tango.BasicAuth(name, key), append(fakeOpts, opts...)...)
 	if err != nil {
 		return nil, inv.usageError("%v", err), false
 	}
