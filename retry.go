@@ -205,6 +205,12 @@ func classify(mode retryMode, o *attemptOutcome) retryDecision {
 			return retryDecision{reason: reason, ambiguous: true}
 		}
 		return retryDecision{retry: true, reason: reason, floor: floor, cost: retryCost, ambiguous: mode == retryKeyed}
+	case o.status >= 500 || o.status == http.StatusRequestTimeout:
+		// Any other 5xx (501, 505, 507, a gateway's 520-599) or a 408 comes from
+		// a server or gateway that failed after the request reached it: it is not
+		// retried, but a write may have taken effect, so it is settled (an order
+		// by lookup) or reported as an unknown outcome, never as a clean refusal.
+		return retryDecision{reason: fmt.Sprintf("status %d is final, but the request reached a server that failed", o.status), ambiguous: mode != retryRead}
 	}
 	return retryDecision{reason: fmt.Sprintf("status %d is final", o.status)}
 }

@@ -3,9 +3,11 @@ package tango_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -485,4 +487,54 @@ func TestRetryBudgetChargesTimeoutsDouble(t *testing.T) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// TestUnlistedServerErrorsOnWritesAreUncertain: a 5xx outside Tango's retried set
+// (a gateway's 520-524, 507) or a 408 after the request reached the server may
+// come after the write took effect. An order is settled by lookup (here it
+// exists, so Create recovers it); an unsafe write is an unknown outcome, never a
+// plain refusal. A read gets the plain error.
+func TestUnlistedServerErrorsOnWritesAreUncertain(t *testing.T) {
+	for _, code := range []int{http.StatusRequestTimeout, 501, 507, 520, 522, 524, 599} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			ref := fmt.Sprintf("ref-unlisted-%d", code)
+			placed := map[string]any{
+				"referenceOrderID": "RA-PLACED", "externalRefID": ref,
+				"customerIdentifier": "cust-1", "accountIdentifier": "acct-1",
+				"utid": "U561593", "amount": 10, "denomination": map[string]any{"value": 10, "currencyCode": "USD"},
+				"deliveryMethod": "EMAIL", "recipient": map[string]any{"email": "a@example.com", "firstName": "Ada"},
+				"status": "COMPLETE", "createdAt": "2026-03-01T12:00:00Z",
+			}
+			var lookups, posts atomic.Int64
+			ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodPost:
+					posts.Add(1)
+					w.WriteHeader(code) // the order was placed; a gateway failed on the way back
+				case r.URL.Path == apiRoot+"/orders":
+					lookups.Add(1)
+					answerJSON(w, http.StatusOK, map[string]any{"page": map[string]any{"totalCount": 1, "resultCount": 1}, "orders": []any{placed}})
+				default:
+					answerJSON(w, http.StatusOK, placed)
+				}
+			})
+			c := newCoreClient(t, ts)
+			req := ordRequest(ref)
+			o, err := c.Orders.Create(context.Background(), req)
+			if err != nil {
+				require.ErrorIs(t, err, tango.ErrOutcomeUnknown, "an order that may exist must never be reported as refused")
+			} else {
+				assert.True(t, o.Recovered, "the order is recovered by lookup")
+				assert.Equal(t, "RA-PLACED", o.ReferenceOrderID)
+			}
+			assert.Equal(t, int64(1), posts.Load(), "an unlisted status is not retried")
+			assert.Positive(t, lookups.Load(), "the order is looked up")
+
+			_, err = c.Orders.Resend(context.Background(), "RA-PLACED", nil)
+			require.ErrorIs(t, err, tango.ErrOutcomeUnknown, "a resend may have gone out")
+
+			_, err = c.Orders.Get(context.Background(), "RA-PLACED")
+			require.NoError(t, err, "a read is unaffected by the write rule")
+		})
+	}
 }
