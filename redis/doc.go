@@ -34,6 +34,11 @@
 // value, which is the bearer token itself: protect Redis (AUTH, TLS, a private
 // network) as you would any credential store.
 //
+// A receiver of Tango's webhooks that runs on several replicas shares one record
+// of processed events and applied revisions through NewWebhookStore, a
+// webhook.Store on Redis; unlike the limiter and the token store it does not
+// degrade when Redis is down: the handler answers 500 and Tango delivers again.
+//
 // This is a module of its own, so that tango-go itself does not depend on a Redis
 // client.
 package redis
