@@ -24,8 +24,12 @@ type AsyncOrdersService struct{ c *Client }
 //
 // Tango answers 202 when it accepts a new async order and 200 with the stored one
 // when the key was seen before on the account (Replayed; the SDK checks that the
-// line item count matches, else *AsyncOrderMismatchError). When the retries end
-// without an answer, the SDK looks the order up by its externalRefID: found, it is
+// line item count matches, else *AsyncOrderMismatchError). An answer that does not
+// describe the async order asked for (another or no externalRefID, no status, no
+// line item count, or a 202 counting other than the line items sent) is never
+// returned: the outcome is unknown, and the lookup below settles it. When the
+// retries end without an answer, the SDK also looks the order up by its
+// externalRefID (the lookup's retries do not draw on the retry budget): found, it is
 // returned with Recovered set; not found, a refusal the same request would always
 // meet is the error, anything else an *OutcomeUnknownError. Calling Create again
 // with the same key is always safe.
@@ -55,41 +59,68 @@ func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRe
 	sendCtx, cancel := withLookupReserve(ctx)
 	resp, err := s.c.send(sendCtx, r, &sub)
 	cancel()
-	if err != nil {
-		var unknown *OutcomeUnknownError
-		if !errors.As(err, &unknown) {
-			return nil, &OrderError{ExternalRefID: ref, Err: err}
+	if err == nil {
+		sub.RequestID = resp.RequestID
+		sub.Replayed = resp.StatusCode == http.StatusOK
+		sub.CustomerIdentifier, sub.AccountIdentifier = req.CustomerIdentifier, req.AccountIdentifier
+		why := asyncAnswerMismatch(&sub, ref, len(body.LineItems))
+		switch {
+		case why == "" && sub.Replayed:
+			return checkAsyncReplay(req, &sub)
+		case why == "":
+			return &sub, nil
 		}
-		found, lerr := s.lookup(ctx, req.CustomerIdentifier, req.AccountIdentifier, ref)
-		if lerr != nil {
-			unknown.Err = fmt.Errorf("%w; looking the async order up by externalRefID failed too: %w", unknown.Err, lerr)
-			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-		}
-		if found == nil {
-			if refusal := orderRefusal(unknown.Err); refusal != nil {
-				return nil, &OrderError{ExternalRefID: ref, Err: refusal}
-			}
-			return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-		}
-		rec := &AsyncOrderSubmission{
-			ExternalRefID: ref, CustomerIdentifier: req.CustomerIdentifier, AccountIdentifier: req.AccountIdentifier,
-			Status: found.OrderStatus, TotalLineItems: found.TotalLineItems, Recovered: true, RequestID: found.RequestID,
-		}
-		if found.CreatedAt != nil {
-			rec.CreatedAt = *found.CreatedAt
-		}
-		return checkAsyncReplay(req, rec)
+		// Not the async order that was asked for (another caller's, or none at
+		// all): whether this one was accepted is unknown until the lookup says.
+		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
+			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
 	}
-	sub.RequestID = resp.RequestID
-	sub.Replayed = resp.StatusCode == http.StatusOK
-	if sub.ExternalRefID == "" {
-		sub.ExternalRefID = ref
+	var unknown *OutcomeUnknownError
+	if !errors.As(err, &unknown) {
+		return nil, &OrderError{ExternalRefID: ref, Err: err}
 	}
-	sub.CustomerIdentifier, sub.AccountIdentifier = req.CustomerIdentifier, req.AccountIdentifier
-	if sub.Replayed {
-		return checkAsyncReplay(req, &sub)
+	found, lerr := s.lookup(withSettling(ctx), req.CustomerIdentifier, req.AccountIdentifier, ref)
+	if lerr != nil {
+		unknown.Err = fmt.Errorf("%w; looking the async order up by externalRefID failed too: %w", unknown.Err, lerr)
+		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
 	}
-	return &sub, nil
+	if found == nil {
+		if refusal := orderRefusal(unknown.Err); refusal != nil {
+			return nil, &OrderError{ExternalRefID: ref, Err: refusal}
+		}
+		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+	}
+	rec := &AsyncOrderSubmission{
+		ExternalRefID: ref, CustomerIdentifier: req.CustomerIdentifier, AccountIdentifier: req.AccountIdentifier,
+		Status: found.OrderStatus, TotalLineItems: found.TotalLineItems, Recovered: true, RequestID: found.RequestID,
+	}
+	if found.CreatedAt != nil {
+		rec.CreatedAt = *found.CreatedAt
+	}
+	return checkAsyncReplay(req, rec)
+}
+
+// asyncAnswerMismatch says why a 2xx answer to POST /asyncOrders does not
+// describe the async order the request submitted or replayed; it returns ""
+// when it does. The answer must name the externalRefID sent (never filled in
+// from the request: an empty or foreign one may be another caller's order) and
+// a status. A new order (202) must also count the line items sent; a stored one
+// (200) may count others, which checkAsyncReplay reports as an
+// *AsyncOrderMismatchError, but it must count some.
+func asyncAnswerMismatch(sub *AsyncOrderSubmission, ref string, lineItems int) string {
+	switch {
+	case sub.ExternalRefID == "":
+		return "does not name the externalRefID sent"
+	case sub.ExternalRefID != ref:
+		return "names another externalRefID than the one sent"
+	case sub.Status == "":
+		return "names no status"
+	case sub.TotalLineItems == 0:
+		return "counts no line items"
+	case !sub.Replayed && sub.TotalLineItems != lineItems:
+		return fmt.Sprintf("describes a new async order of %d line items, not the %d sent", sub.TotalLineItems, lineItems)
+	}
+	return ""
 }
 
 // checkAsyncReplay compares an async order Tango already had with the request
@@ -114,6 +145,10 @@ func (s *AsyncOrdersService) lookup(ctx context.Context, customer, account, ref 
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && strings.HasPrefix(apiErr.I18nKey, "404.") {
 		return nil, nil
+	}
+	if err == nil && (o.ExternalRefID != ref || (o.AccountIdentifier != "" && o.AccountIdentifier != account)) {
+		// No conclusion, found or not, can be drawn from another order.
+		return nil, fmt.Errorf("tango: the lookup of async order %s answered with async order %q of account %q", ref, o.ExternalRefID, o.AccountIdentifier)
 	}
 	return o, err
 }
