@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 )
@@ -47,10 +46,6 @@ func (a *AccountScope) CustomerIdentifier() string { return a.customerIdentifier
 
 // AccountIdentifier returns the account the scope is bound to.
 func (a *AccountScope) AccountIdentifier() string { return a.accountIdentifier }
-
-// ErrOutsideScope is wrapped into the error of a scoped call that names or reaches
-// another account. Nothing was sent, or (for a read) nothing was returned.
-var ErrOutsideScope = errors.New("tango: outside the account scope")
 
 // scopeError says that a call named an account the scope does not allow.
 func scopeError(wantCustomer, wantAccount, gotCustomer, gotAccount string) error {

@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -12,10 +11,6 @@ import (
 
 	"github.com/google/uuid"
 )
-
-// ErrItemNotFound is wrapped into the error of FindItem when the catalog has no
-// item with the given utid.
-var ErrItemNotFound = errors.New("tango: no such item in the catalog")
 
 // ItemStatus is the state of a catalog item or brand, as Tango writes it
 // (lowercase). It is a string type so that statuses Tango adds later still decode.

@@ -3,6 +3,7 @@ package tango
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -347,3 +348,221 @@ func (e *RateLimitWaitError) Error() string {
 
 // Is makes a RateLimitWaitError match ErrRateLimited.
 func (e *RateLimitWaitError) Is(target error) bool { return target == ErrRateLimited }
+
+// Errors of particular areas: scopes, OAuth tokens, the catalog, funding, money, order lists, orders.
+
+// ErrOutsideScope is wrapped into the error of a scoped call that names or reaches
+// another account. Nothing was sent, or (for a read) nothing was returned.
+var ErrOutsideScope = errors.New("tango: outside the account scope")
+
+// ErrTokenQuota matches a *TokenError in which the token endpoint refused to issue a
+// token because the platform asked for too many (Tango's older limit is one token per
+// 20 hours; past it the endpoint answers 400 "exceeded the daily rate limit"). The
+// client never retries such an answer in a loop: it backs off and keeps serving a
+// still-valid token if it has one. Keep tokens in a TokenStore to stay under the limit.
+var ErrTokenQuota = errors.New("tango: OAuth token quota exceeded")
+
+// TokenError is a failed request to the OAuth 2.0 token endpoint: an error answer
+// (StatusCode, and the RFC 6749 Code and Description when the server sent them) or a
+// transport failure (Err). Its text never holds a secret: the client secret, the
+// password and anything shaped like a token are replaced with [REDACTED], and the
+// server's body is cut short.
+//
+// errors.Is(err, ErrTokenQuota) tells a quota refusal; errors.Is(err,
+// ErrUnauthorized) tells refused credentials (invalid_client, unauthorized_client,
+// invalid_grant, access_denied, or a 401) unless the refusal is about the quota.
+type TokenError struct {
+	// Environment names the environment whose token endpoint answered.
+	Environment string
+	// StatusCode is the HTTP status of the answer; 0 when none arrived.
+	StatusCode int
+	// Code is the RFC 6749 error code ("invalid_client"), when the server sent one.
+	Code string
+	// Description is the server's error_description, or an excerpt of a body that
+	// was not in the RFC 6749 shape, with secrets removed.
+	Description string
+	// Err is the transport failure (timeout, refused connection, untrusted
+	// certificate) when no answer arrived.
+	Err error
+
+	quota bool
+}
+
+// Error says what the token endpoint answered, without secrets.
+func (e *TokenError) Error() string {
+	var b strings.Builder
+	b.WriteString("tango: OAuth token request")
+	if e.Environment != "" {
+		b.WriteString(" (" + e.Environment + ")")
+	}
+	b.WriteString(" failed")
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Description != "" {
+		b.WriteString(": " + e.Description)
+	}
+	if e.quota {
+		b.WriteString(" (token quota exceeded; the client will not ask again before its backoff ends: keep tokens in a TokenStore)")
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the transport failure, if any.
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// Is matches ErrTokenQuota for a quota refusal, ErrUnauthorized for refused
+// credentials and ErrServerError for a 5xx answer of the token endpoint.
+func (e *TokenError) Is(target error) bool {
+	switch target {
+	case ErrServerError:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrTokenQuota:
+		return e.quota
+	case ErrUnauthorized:
+		if e.quota {
+			return false // Tango words its quota refusal as access_denied; the credentials are fine
+		}
+		switch e.Code {
+		case "invalid_client", "unauthorized_client", "invalid_grant", "access_denied":
+			return true
+		}
+		return e.StatusCode == 401
+	}
+	return false
+}
+
+// ErrItemNotFound is wrapped into the error of FindItem when the catalog has no
+// item with the given utid.
+var ErrItemNotFound = errors.New("tango: no such item in the catalog")
+
+// DuplicateFundingError says that Tango refused a deposit or transfer because a
+// funding request with the same externalRefID was already processed on the
+// account. Nothing was processed twice, but Tango does not say which request
+// processed the key: an attempt of this call, or an earlier call that used the
+// same key, possibly for another amount or another purpose. Check the account's
+// funding history or balance to learn what was moved. errors.Is(err,
+// ErrConflict) holds, and errors.As reaches the *APIError.
+//
+// Calling again with the key of a call that ended with an *OutcomeUnknownError
+// is how that outcome is settled, and is not a mistake: this error then means
+// that the earlier call went through (unless the key was used by yet another
+// call before it).
+//
+// When an attempt of this call had an unknown outcome before Tango's duplicate
+// answer (a timeout, a lost connection, a 5xx), AfterUnknownOutcome is set and
+// errors.Is(err, ErrOutcomeUnknown) holds as well, with errors.As reaching the
+// *OutcomeUnknownError: the key may have been processed by that attempt or by
+// an earlier call. A Deposit or Transfer whose key the SDK generated cannot meet
+// this case, since no earlier call can have used the key; it reports the
+// processed write with AlreadyProcessed instead.
+type DuplicateFundingError struct {
+	// ExternalRefID is the key that was already processed.
+	ExternalRefID string
+	// AfterUnknownOutcome is true when an attempt of this call whose outcome
+	// was unknown came before the duplicate answer.
+	AfterUnknownOutcome bool
+	// Err is Tango's answer.
+	Err *APIError
+
+	// unknown is the pipeline's error for this call, when AfterUnknownOutcome.
+	unknown *OutcomeUnknownError
+}
+
+// Error names the key, says what is and is not known, and gives Tango's answer.
+func (e *DuplicateFundingError) Error() string {
+	by := "by an earlier call with the same key (if that call ended with an unknown outcome, it went through)"
+	if e.AfterUnknownOutcome {
+		by = "by this call (an attempt whose outcome was unknown) or by an earlier call with the same key"
+	}
+	return fmt.Sprintf("tango: externalRefID %q was already processed on this account, %s; nothing was processed twice: check the account's funding history or balance for the amount: %v",
+		e.ExternalRefID, by, e.Err)
+}
+
+// Unwrap returns Tango's answer and, when AfterUnknownOutcome, the
+// *OutcomeUnknownError of this call.
+func (e *DuplicateFundingError) Unwrap() []error {
+	errs := []error{e.Err}
+	if e.unknown != nil {
+		errs = append(errs, e.unknown)
+	}
+	return errs
+}
+
+// Is makes the error match ErrOutcomeUnknown when AfterUnknownOutcome is set.
+func (e *DuplicateFundingError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.AfterUnknownOutcome
+}
+
+// ErrInvalidAmount is wrapped into every error about text that is not an amount the
+// SDK can hold exactly: empty input, NaN, stray characters, more decimal places or
+// digits than the bounds documented on [Amount], or a value that is not a whole
+// number of cents where cents are asked for.
+var ErrInvalidAmount = errors.New("tango: invalid amount")
+
+// ErrAmountOverflow is wrapped into the error of arithmetic or a conversion whose
+// exact result does not fit in an [Amount] or an int64.
+var ErrAmountOverflow = errors.New("tango: amount out of range")
+
+// ErrResultsTruncated is yielded by OrdersService.All when a window of time holds
+// more orders than Tango lets a filter reach (10,000) and cannot be split further.
+var ErrResultsTruncated = errors.New("tango: more orders match than Tango returns for one filter (10,000); narrow the filter")
+
+// OrderError wraps every error OrdersService.Create returns, so that the
+// externalRefID the order was (or would have been) placed with is never lost:
+// retrying with it later is always safe. errors.As still reaches the cause
+// (*APIError, *ValidationError, *OutcomeUnknownError, ...) through it.
+type OrderError struct {
+	// ExternalRefID is the idempotency key of the attempt; empty only when the
+	// request was refused before one was chosen.
+	ExternalRefID string
+	// Err is the cause.
+	Err error
+}
+
+// Error names the externalRefID and the cause.
+func (e *OrderError) Error() string {
+	if e.ExternalRefID == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%v (order externalRefID %q)", e.Err, e.ExternalRefID)
+}
+
+// Unwrap returns the cause.
+func (e *OrderError) Unwrap() error { return e.Err }
+
+// IdempotencyMismatchError says that Tango answered an order request with an order
+// it already had for the same externalRefID, and that order is not what was asked
+// for: another item, amount, customer or account. Tango returns the stored order
+// "even if the original order is for a different item"; the SDK refuses to pass it
+// off as the result. Usually the caller reused an externalRefID by mistake.
+type IdempotencyMismatchError struct {
+	// ExternalRefID is the key both orders share.
+	ExternalRefID string
+	// Request is what the caller asked for (printing it redacts contact data).
+	Request *CreateOrderRequest
+	// Existing is the order Tango holds for that key.
+	Existing *Order
+	// Fields names what differs: "utid", "amount", "customerIdentifier",
+	// "accountIdentifier", "deliveryMethod", "recipient" (where the reward goes:
+	// the email address, mobile number or postal address the delivery method
+	// uses, compared as far as Tango's answer states it).
+	Fields []string
+}
+
+// LogValue presents the error to slog field by field (see logValueOf): a value
+// of this type is not an error (Error has a pointer receiver), so slog's JSON
+// handler would otherwise encode the request and the order with encoding/json.
+func (e IdempotencyMismatchError) LogValue() slog.Value { return logValueOf(e) }
+
+// Error names the key and the fields that differ.
+func (e *IdempotencyMismatchError) Error() string {
+	return fmt.Sprintf("tango: externalRefID %q already belongs to order %s, which differs from the request in %s",
+		e.ExternalRefID, e.Existing.ReferenceOrderID, strings.Join(e.Fields, ", "))
+}

@@ -10,69 +10,10 @@ package tango
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
 )
-
-// DuplicateFundingError says that Tango refused a deposit or transfer because a
-// funding request with the same externalRefID was already processed on the
-// account. Nothing was processed twice, but Tango does not say which request
-// processed the key: an attempt of this call, or an earlier call that used the
-// same key, possibly for another amount or another purpose. Check the account's
-// funding history or balance to learn what was moved. errors.Is(err,
-// ErrConflict) holds, and errors.As reaches the *APIError.
-//
-// Calling again with the key of a call that ended with an *OutcomeUnknownError
-// is how that outcome is settled, and is not a mistake: this error then means
-// that the earlier call went through (unless the key was used by yet another
-// call before it).
-//
-// When an attempt of this call had an unknown outcome before Tango's duplicate
-// answer (a timeout, a lost connection, a 5xx), AfterUnknownOutcome is set and
-// errors.Is(err, ErrOutcomeUnknown) holds as well, with errors.As reaching the
-// *OutcomeUnknownError: the key may have been processed by that attempt or by
-// an earlier call. A Deposit or Transfer whose key the SDK generated cannot meet
-// this case, since no earlier call can have used the key; it reports the
-// processed write with AlreadyProcessed instead.
-type DuplicateFundingError struct {
-	// ExternalRefID is the key that was already processed.
-	ExternalRefID string
-	// AfterUnknownOutcome is true when an attempt of this call whose outcome
-	// was unknown came before the duplicate answer.
-	AfterUnknownOutcome bool
-	// Err is Tango's answer.
-	Err *APIError
-
-	// unknown is the pipeline's error for this call, when AfterUnknownOutcome.
-	unknown *OutcomeUnknownError
-}
-
-// Error names the key, says what is and is not known, and gives Tango's answer.
-func (e *DuplicateFundingError) Error() string {
-	by := "by an earlier call with the same key (if that call ended with an unknown outcome, it went through)"
-	if e.AfterUnknownOutcome {
-		by = "by this call (an attempt whose outcome was unknown) or by an earlier call with the same key"
-	}
-	return fmt.Sprintf("tango: externalRefID %q was already processed on this account, %s; nothing was processed twice: check the account's funding history or balance for the amount: %v",
-		e.ExternalRefID, by, e.Err)
-}
-
-// Unwrap returns Tango's answer and, when AfterUnknownOutcome, the
-// *OutcomeUnknownError of this call.
-func (e *DuplicateFundingError) Unwrap() []error {
-	errs := []error{e.Err}
-	if e.unknown != nil {
-		errs = append(errs, e.unknown)
-	}
-	return errs
-}
-
-// Is makes the error match ErrOutcomeUnknown when AfterUnknownOutcome is set.
-func (e *DuplicateFundingError) Is(target error) bool {
-	return target == ErrOutcomeUnknown && e.AfterUnknownOutcome
-}
 
 // duplicateFunding reads the error of a keyed funding call: Tango's duplicate
 // answer, if that is what ended the call, and the *OutcomeUnknownError the

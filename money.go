@@ -10,16 +10,6 @@ import (
 	"strings"
 )
 
-// ErrInvalidAmount is wrapped into every error about text that is not an amount the
-// SDK can hold exactly: empty input, NaN, stray characters, more decimal places or
-// digits than the bounds documented on [Amount], or a value that is not a whole
-// number of cents where cents are asked for.
-var ErrInvalidAmount = errors.New("tango: invalid amount")
-
-// ErrAmountOverflow is wrapped into the error of arithmetic or a conversion whose
-// exact result does not fit in an [Amount] or an int64.
-var ErrAmountOverflow = errors.New("tango: amount out of range")
-
 // maxAmountScale is the largest number of decimal places an Amount keeps.
 const maxAmountScale = 18
 

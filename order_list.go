@@ -2,7 +2,6 @@ package tango
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"log/slog"
@@ -21,10 +20,6 @@ const (
 	// MaxOrderResults is how many orders one filter can reach, whatever the paging.
 	MaxOrderResults = 10000
 )
-
-// ErrResultsTruncated is yielded by OrdersService.All when a window of time holds
-// more orders than Tango lets a filter reach (10,000) and cannot be split further.
-var ErrResultsTruncated = errors.New("tango: more orders match than Tango returns for one filter (10,000); narrow the filter")
 
 // ListOrdersParams filters GET /orders. Zero fields are left out. Filters that
 // name senders and recipients are [Private]; the SDK never logs query strings.

@@ -20,59 +20,6 @@ type OrdersService struct {
 	c *Client
 }
 
-// OrderError wraps every error OrdersService.Create returns, so that the
-// externalRefID the order was (or would have been) placed with is never lost:
-// retrying with it later is always safe. errors.As still reaches the cause
-// (*APIError, *ValidationError, *OutcomeUnknownError, ...) through it.
-type OrderError struct {
-	// ExternalRefID is the idempotency key of the attempt; empty only when the
-	// request was refused before one was chosen.
-	ExternalRefID string
-	// Err is the cause.
-	Err error
-}
-
-// Error names the externalRefID and the cause.
-func (e *OrderError) Error() string {
-	if e.ExternalRefID == "" {
-		return e.Err.Error()
-	}
-	return fmt.Sprintf("%v (order externalRefID %q)", e.Err, e.ExternalRefID)
-}
-
-// Unwrap returns the cause.
-func (e *OrderError) Unwrap() error { return e.Err }
-
-// IdempotencyMismatchError says that Tango answered an order request with an order
-// it already had for the same externalRefID, and that order is not what was asked
-// for: another item, amount, customer or account. Tango returns the stored order
-// "even if the original order is for a different item"; the SDK refuses to pass it
-// off as the result. Usually the caller reused an externalRefID by mistake.
-type IdempotencyMismatchError struct {
-	// ExternalRefID is the key both orders share.
-	ExternalRefID string
-	// Request is what the caller asked for (printing it redacts contact data).
-	Request *CreateOrderRequest
-	// Existing is the order Tango holds for that key.
-	Existing *Order
-	// Fields names what differs: "utid", "amount", "customerIdentifier",
-	// "accountIdentifier", "deliveryMethod", "recipient" (where the reward goes:
-	// the email address, mobile number or postal address the delivery method
-	// uses, compared as far as Tango's answer states it).
-	Fields []string
-}
-
-// LogValue presents the error to slog field by field (see logValueOf): a value
-// of this type is not an error (Error has a pointer receiver), so slog's JSON
-// handler would otherwise encode the request and the order with encoding/json.
-func (e IdempotencyMismatchError) LogValue() slog.Value { return logValueOf(e) }
-
-// Error names the key and the fields that differ.
-func (e *IdempotencyMismatchError) Error() string {
-	return fmt.Sprintf("tango: externalRefID %q already belongs to order %s, which differs from the request in %s",
-		e.ExternalRefID, e.Existing.ReferenceOrderID, strings.Join(e.Fields, ", "))
-}
-
 // NewExternalRefID returns a fresh idempotency key for an order, a deposit or a
 // transfer: a random (version 4) UUID. Choose the key before the first call and
 // keep it with your record of the payment; calling again with the same key after
