@@ -42,10 +42,9 @@ func tokenText(raw json.RawMessage) string {
 // classification.
 func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey string, err error) {
 	reqID := resp.Header.Get("X-Request-Id")
+	// The path relative to the API root, as every other error and log line of the
+	// SDK names the call ("/orders", not "/raas/v2/orders" or the body's path).
 	path := r.path
-	if resp.Request != nil && resp.Request.URL != nil {
-		path = resp.Request.URL.Path
-	}
 	server := resp.Header.Get("Server")
 	trimmed := bytes.TrimSpace(data)
 	isJSON := len(trimmed) > 0 && trimmed[0] == '{'
@@ -72,9 +71,6 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey strin
 		}
 		if e.RequestID == "" {
 			e.RequestID = info.RequestID
-		}
-		if info.Path != "" {
-			e.Path = info.Path
 		}
 	} else {
 		e.Message = scrubServerText(excerpt(trimmed))

@@ -102,7 +102,8 @@ type APIError struct {
 	Message string
 	// RequestID identifies the call at Tango (body requestId, else X-REQUEST-ID).
 	RequestID string
-	// Method and Path name the call ("POST", "/raas/v2/orders").
+	// Method and Path name the call ("POST", "/orders"): the path relative to the
+	// API root, as in every other error and log line of the SDK.
 	Method, Path string
 	// Errors lists field-level problems.
 	Errors []FieldError

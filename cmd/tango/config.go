@@ -121,6 +121,11 @@ func (inv *invocation) connect(cf *commonFlags) (*session, int, bool) {
 	}
 	envName := strings.ToLower(inv.lookup(cf.env, "TANGO_ENVIRONMENT"))
 	apiURL, tokenURL, caFile := inv.lookup(cf.apiURL, "TANGO_API_URL"), inv.lookup(cf.tokenURL, "TANGO_TOKEN_URL"), inv.lookup(cf.caFile, "TANGO_CA_FILE")
+	// Checked before choosing a fake, so that a mistyped --env is refused in
+	// every mode rather than ignored when there are no credentials.
+	if envName != "" && envName != "sandbox" && envName != "production" {
+		return nil, inv.usageError("environment %q: want sandbox or production", envName), false
+	}
 
 	if auth == nil && inv.getenv("TANGOTEST_API_BASE_URL") != "" {
 		return inv.connectRunningFake(opts)

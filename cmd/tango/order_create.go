@@ -95,7 +95,7 @@ func runOrderCreate(ctx context.Context, inv *invocation, args []string) int {
 		}
 		return exitOK
 	}
-	printOrder(inv.stdout, v)
+	printOrder(inv.stdout, v, "placed now")
 	return exitOK
 }
 

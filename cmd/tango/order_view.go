@@ -61,9 +61,9 @@ func amount(a *tango.Amount, currency string) string {
 	return a.String() + " " + currency
 }
 
-// printOrder writes one order for people: one fact per line.
-func printOrder(w io.Writer, v orderView) {
-	how := "placed now"
+// printOrder writes one order for people: one fact per line. how says what the
+// command did to get it (placed it, or only fetched it).
+func printOrder(w io.Writer, v orderView, how string) {
 	switch {
 	case v.Recovered:
 		how = "found by its externalRefID after an unanswered attempt (placed once)"

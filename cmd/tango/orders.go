@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tango-sdk/tango-go"
@@ -36,7 +37,7 @@ func runOrderGet(ctx context.Context, inv *invocation, args []string) int {
 		}
 		return exitOK
 	}
-	printOrder(inv.stdout, v)
+	printOrder(inv.stdout, v, "fetched; nothing was placed or changed")
 	return exitOK
 }
 
@@ -56,7 +57,7 @@ func runOrdersList(ctx context.Context, inv *invocation, args []string) int {
 		utid     = fs.String("utid", "", "only orders of this catalog item (`utid`)")
 		status   = fs.String("status", "", "only orders with this `status` (COMPLETE, PENDING, FAILED, ...)")
 		start    = fs.String("start", "", "only orders created at or after this `date` (2026-01-31 or RFC 3339)")
-		end      = fs.String("end", "", "only orders created before this `date` (at most 100 days after --start)")
+		end      = fs.String("end", "", "only orders created before this `date` (over 100 days after --start: every order in the range is listed)")
 		page     = fs.Int("page", 0, "page `number`, from 0")
 		size     = fs.Int("page-size", 0, "orders per page, at most 100 (`n`; 0: Tango's default)")
 	)
@@ -67,9 +68,13 @@ func runOrdersList(ctx context.Context, inv *invocation, args []string) int {
 	if len(pos) > 0 {
 		return inv.usageError("orders list takes no arguments, got %q", pos)
 	}
+	st, ok := parseStatus(*status)
+	if !ok {
+		return inv.usageError("--status %q: want one of %s", *status, strings.Join(statusNames(), ", "))
+	}
 	params := &tango.ListOrdersParams{
 		CustomerIdentifier: *customer, AccountIdentifier: *account, ExternalRefID: *ref, UTID: *utid,
-		OrderStatus: tango.OrderStatus(*status), Page: *page, ElementsPerBlock: *size,
+		OrderStatus: st, Page: *page, ElementsPerBlock: *size,
 	}
 	var err error
 	if params.StartDate, err = parseDate(*start); err != nil {
@@ -78,6 +83,12 @@ func runOrdersList(ctx context.Context, inv *invocation, args []string) int {
 	if params.EndDate, err = parseDate(*end); err != nil {
 		return inv.usageError("--end: %v", err)
 	}
+	// A range over Tango's 100-day window is walked window by window, as
+	// Orders.All does, and printed in full: paging flags do not apply to it.
+	walkAll := !params.StartDate.IsZero() && !params.EndDate.IsZero() && params.EndDate.Sub(params.StartDate) > tango.MaxOrderWindow
+	if walkAll && (*page != 0 || *size != 0) {
+		return inv.usageError("--start to --end spans more than 100 days: every order in it is listed, so --page and --page-size do not apply")
+	}
 	s, code, ok := inv.connect(cf)
 	if !ok {
 		return code
@@ -85,7 +96,12 @@ func runOrdersList(ctx context.Context, inv *invocation, args []string) int {
 	defer s.close()
 	ctx, cancel := cf.deadline(ctx)
 	defer cancel()
-	list, err := s.client.Orders.List(ctx, params)
+	var list *tango.OrderList
+	if walkAll {
+		list, err = walkOrders(ctx, s.client, params)
+	} else {
+		list, err = s.client.Orders.List(ctx, params)
+	}
 	if err != nil {
 		return inv.fail(err)
 	}
@@ -109,6 +125,55 @@ func runOrdersList(ctx context.Context, inv *invocation, args []string) int {
 	}
 	fmt.Fprintf(inv.stdout, "page %d: %d of %d orders\n", out.Page.Number, out.Page.ResultCount, out.Page.TotalCount)
 	return exitOK
+}
+
+// walkOrders lists every order that matches params with Orders.All (which splits
+// a range longer than Tango's 100-day window), as one page.
+func walkOrders(ctx context.Context, c *tango.Client, params *tango.ListOrdersParams) (*tango.OrderList, error) {
+	list := &tango.OrderList{}
+	for o, err := range c.Orders.All(ctx, params) {
+		if err != nil {
+			return nil, err
+		}
+		list.Orders = append(list.Orders, o)
+	}
+	n := len(list.Orders)
+	list.Page = tango.PageInfo{ElementsPerBlock: n, ResultCount: n, TotalCount: int64(n)}
+	return list, nil
+}
+
+// knownStatuses are the order statuses Tango documents, the values --status takes.
+func knownStatuses() []tango.OrderStatus {
+	return []tango.OrderStatus{
+		tango.OrderComplete, tango.OrderPending, tango.OrderQueued, tango.OrderPendingMR, tango.OrderOnHold,
+		tango.OrderPendingKYB, tango.OrderPendingPayment, tango.OrderPartial, tango.OrderFailed,
+		tango.OrderCancelled, tango.OrderDeleted,
+	}
+}
+
+// parseStatus reads --status ("" is no filter; case does not matter) and reports
+// whether it is a status Tango documents.
+func parseStatus(s string) (tango.OrderStatus, bool) {
+	if s == "" {
+		return "", true
+	}
+	want := tango.OrderStatus(strings.ToUpper(s))
+	for _, k := range knownStatuses() {
+		if k == want {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// statusNames lists the values --status takes.
+func statusNames() []string {
+	known := knownStatuses()
+	out := make([]string, len(known))
+	for i, k := range known {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // parseDate reads a date (2026-01-31, midnight UTC) or an RFC 3339 time; "" is
