@@ -74,41 +74,6 @@ type Client struct {
 // ordersService returns the client's own OrdersService.
 func (c *Client) ordersService() *OrdersService { return &c.svc.orders }
 
-// AccountGuard vets the customer and account a call touches. Platforms that act
-// for many customers use it to make sure a request on behalf of one customer can
-// never touch another's account ("prevent ACC1 from ordering on ACC2", Tango's
-// guide). Returning an error stops the call.
-//
-// What it covers, precisely:
-//   - every typed call whose request names a customer or account (orders,
-//     funding, transfers, accounts, alerts, lists filtered by account): asked
-//     before anything is sent;
-//   - calls addressed by an order, line item or card id: Orders.Resend and every
-//     line item action (Update, Cancel, Freeze, Unfreeze, Reissue, Resend,
-//     EmbeddedURL) fetch the order or line item first and ask about its owner
-//     before the action is sent; Orders.Get (and so Orders.Wait), LineItems.Get
-//     and GetCreditCard ask about the owner Tango's answer names before
-//     returning it (the read has happened, but nothing reaches the caller). An
-//     answer naming no customer or account is refused;
-//   - Client.Do: the identifiers in its path, query and JSON body (see Do).
-//
-// Not covered: lists without a customer or account filter (Orders.List and All,
-// LineItems.List and All, AccountsService.List, ListCreditCards and the like
-// return every account's rows the platform may see), GetDeposit (Tango's answer
-// names no account), and Do calls that name no identifier.
-type AccountGuard func(ctx context.Context, customerIdentifier, accountIdentifier string) error
-
-// WithAccountGuard installs guard on the calls AccountGuard lists.
-func WithAccountGuard(guard AccountGuard) Option {
-	return func(c *config) error {
-		if guard == nil {
-			return errors.New("tango: WithAccountGuard: nil guard")
-		}
-		c.accountGuard = guard
-		return nil
-	}
-}
-
 // NewClient returns a client for env that authenticates with auth.
 //
 // env must be Sandbox, Production or a complete custom Environment: the zero value is
