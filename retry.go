@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -180,6 +181,10 @@ func classify(mode retryMode, o *attemptOutcome) retryDecision {
 		return retryDecision{reason: "not retryable", ambiguous: o.sent && mode != retryRead}
 	case o.err != nil && (isCertificateError(o.err) || errors.Is(o.err, ErrUntrustedServer)):
 		return retryDecision{reason: "server certificate not trusted"}
+	case o.err != nil && isHostNotFound(o.err):
+		// The name does not exist (NXDOMAIN): it will not appear within a call,
+		// and nothing was sent. A temporary resolver failure is retried below.
+		return retryDecision{reason: "host name not found"}
 	case o.err != nil && !o.sent:
 		return retryDecision{retry: true, reason: "connection failed before the request was sent", floor: floor, cost: retryCost}
 	case o.err != nil:
@@ -334,4 +339,11 @@ func withSettling(ctx context.Context) context.Context {
 func settling(ctx context.Context) bool {
 	v, _ := ctx.Value(settlingKey{}).(bool)
 	return v
+}
+
+// isHostNotFound reports a DNS answer that the host name does not exist, as
+// opposed to a resolver that failed or timed out (which asking again may cure).
+func isHostNotFound(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound && !dnsErr.IsTemporary && !dnsErr.IsTimeout
 }
