@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"iter"
@@ -34,7 +33,7 @@ func runSend(ctx context.Context, inv *invocation, args []string) int {
 	fs.StringVar(&o.account, "account", "", "account `identifier` to charge (default: TANGO_ACCOUNT)")
 	fs.StringVar(&o.out, "out", "", "write one result line per row to this CSV `file` (key, external_ref_id, reference_order_id, status, error); a journal FILE.journal beside it lets a re-run skip confirmed rows")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "check every row, the catalog, the prices and the balance; send nothing")
-	fs.BoolVar(&o.async, "async", false, "send the rows as Tango async orders (1,000 line items each) and wait for their outcome")
+	fs.BoolVar(&o.async, "async", false, "send the rows as Tango async orders (1,000 line items each) and wait for their outcome; needs --out: each async order is journaled with its rows before it is sent, and a re-run first re-submits the unsettled ones unchanged (keep their rows in the file), then sends the rest; a campaign is finished in the mode it was started in")
 	fs.BoolVar(&o.strict, "strict", false, "send nothing if any row is bad")
 	fs.BoolVar(&o.ignoreBalance, "ignore-balance", false, "send although the dry run prices the file above the balance")
 	fs.BoolVar(&o.plain, "plain", false, "plain progress lines even on a terminal")
@@ -50,6 +49,9 @@ func runSend(ctx context.Context, inv *invocation, args []string) int {
 	o.path = pos[0]
 	if strings.TrimSpace(o.campaign) == "" {
 		return inv.usageError("send needs --campaign: it keeps each campaign's keys apart, and a re-run with the same name replays instead of ordering again")
+	}
+	if o.async && o.out == "" {
+		return inv.usageError("send --async needs --out: its journal records each async order before it is sent, which is what lets a re-run finish it without paying a row twice")
 	}
 	timeoutSet := false
 	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
@@ -83,13 +85,14 @@ type sender struct {
 	s   *session
 	o   sendOptions
 
-	journal map[string]resultRecord // rows an earlier run confirmed
-	lines   map[string]int          // key → line, for reporting
-	badLine map[int]bool            // lines that cannot be sent (pass 1)
-	skip    map[string]bool         // keys the dry run found wanting
-	bad     int                     // rows that cannot be sent
-	toSend  int                     // rows this run sends
-	bar     bool                    // stderr is a terminal: draw a progress bar
+	journal *journalState                   // what earlier runs of the campaign journaled
+	bound   map[string]*journaledAsyncOrder // keys held by async orders earlier runs did not settle
+	lines   map[string]int                  // key → line, for reporting
+	badLine map[int]bool                    // lines that cannot be sent (pass 1)
+	skip    map[string]bool                 // keys the dry run found wanting
+	bad     int                             // rows that cannot be sent
+	toSend  int                             // rows this run sends
+	bar     bool                            // stderr is a terminal: draw a progress bar
 }
 
 // rows reads the file again.
@@ -97,11 +100,12 @@ func (sd *sender) rows() iter.Seq[sendRow] {
 	return readRows(sd.o.path, sd.o.customer, sd.o.account, sd.o.campaign)
 }
 
-// batchRows are the rows this run sends: valid and not confirmed before.
+// batchRows are the rows this run sends in new orders: valid, not confirmed
+// before, and not held by an async order an earlier run submitted.
 func (sd *sender) batchRows() iter.Seq[tango.BatchOrder] {
 	return func(yield func(tango.BatchOrder) bool) {
 		for r := range sd.rows() {
-			if r.err != nil || sd.badLine[r.line] || sd.skip[r.key] || sd.journal[r.key].confirmed() {
+			if r.err != nil || sd.badLine[r.line] || sd.skip[r.key] || sd.journal.confirmed[r.key].confirmed() || sd.bound[r.key] != nil {
 				continue
 			}
 			if !yield(tango.BatchOrder{Key: r.key, Request: r.req}) {
@@ -117,12 +121,13 @@ func (sd *sender) run(ctx context.Context) int {
 		fmt.Fprintln(inv.stderr, "tango: the in-process fake keeps no state between commands: a re-run starts from an empty fake")
 	}
 	var err error
-	sd.journal = map[string]resultRecord{}
+	sd.journal = &journalState{confirmed: map[string]resultRecord{}, modes: map[string]bool{}}
 	if o.out != "" {
 		if sd.journal, err = loadJournal(journalPath(o.out), o.campaign); err != nil {
 			return inv.usageError("reading the journal: %v", err)
 		}
 	}
+	sd.bound = sd.journal.bound()
 
 	// Pass 1: read every row; report the bad ones with their line and field.
 	cat, err := sd.s.client.Catalog.Get(ctx, nil)
@@ -161,7 +166,7 @@ func (sd *sender) run(ctx context.Context) int {
 			continue
 		}
 		sd.lines[r.key] = r.line
-		if sd.journal[r.key].confirmed() {
+		if sd.journal.confirmed[r.key].confirmed() && sd.bound[r.key] == nil {
 			skipped++
 			continue
 		}
@@ -171,6 +176,9 @@ func (sd *sender) run(ctx context.Context) int {
 		fmt.Fprintf(inv.stderr, "tango: %d bad row(s) and --strict: nothing was sent\n", sd.bad)
 		return exitUsage
 	}
+	if code, ok := sd.checkJournal(); !ok {
+		return code
+	}
 
 	// The dry run: catalog, prices, balance.
 	b, err := sd.s.client.Orders.Batch(tango.BatchOptions{Namespace: o.campaign, Concurrency: o.concurrency, IgnoreBalance: o.ignoreBalance})
@@ -178,6 +186,7 @@ func (sd *sender) run(ctx context.Context) int {
 		return inv.usageError("%v", err)
 	}
 	est, err := b.DryRun(ctx, sd.dedup(sd.batchRows()))
+	boundRows := len(sd.bound)
 	if err != nil {
 		return inv.fail(err)
 	}
@@ -185,7 +194,11 @@ func (sd *sender) run(ctx context.Context) int {
 		sd.bad++
 		fmt.Fprintf(inv.stderr, "tango: %s line %d (key %s): %v\n", o.path, sd.lines[p.Key], p.Key, p.Err)
 	}
-	fmt.Fprintf(inv.stderr, "tango: %d row(s) to send, %d already confirmed by an earlier run (journal), %d bad\n", est.Valid, skipped, sd.bad)
+	fmt.Fprintf(inv.stderr, "tango: %d row(s) to send, %d already confirmed by an earlier run (journal), %d bad\n", est.Valid+boundRows, skipped, sd.bad)
+	if boundRows > 0 {
+		fmt.Fprintf(inv.stderr, "tango: %d of them are in %d async order(s) an earlier run submitted and did not settle: they are submitted again unchanged first (Tango replays what it holds)\n",
+			boundRows, len(sd.journal.unsettled()))
+	}
 	for _, a := range est.Accounts {
 		fmt.Fprintf(inv.stderr, "tango: account %s: %d row(s), %s %s at published rates; balance %s %s\n",
 			a.AccountIdentifier, a.Rows, a.Total, a.Currency, a.Balance, a.Currency)
@@ -211,31 +224,41 @@ func (sd *sender) run(ctx context.Context) int {
 	if err != nil {
 		return inv.usageError("opening the results file: %v", err)
 	}
+	mode := modeSync
+	if o.async {
+		mode = modeAsync
+	}
+	if err := out.writeAhead(journalLine{Kind: journalStart, Mode: mode}, o.campaign); err != nil {
+		_ = out.close()
+		return inv.usageError("writing the journal: %v: nothing was sent", err)
+	}
 	tally := map[string]int{}
-	record := func(r resultRecord, journal bool) {
+	record := func(r resultRecord, journal bool) error {
 		tally[r.Status]++
-		if err := out.write(r, journal, o.campaign); err != nil {
+		err := out.write(r, journal, o.campaign)
+		if err != nil {
 			fmt.Fprintf(inv.stderr, "tango: writing the results: %v\n", err)
 		}
+		return err
 	}
 	for _, r := range badRows {
-		record(resultRecord{Key: r.key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", r.line, r.err)}, false)
+		_ = record(resultRecord{Key: r.key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", r.line, r.err)}, false)
 	}
 	for _, p := range est.Problems {
 		// Tango would refuse it too: it is not sent.
 		sd.skip[p.Key] = true
 		sd.toSend--
-		record(resultRecord{Key: p.Key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", sd.lines[p.Key], p.Err)}, false)
+		_ = record(resultRecord{Key: p.Key, Status: statusInvalid, Error: fmt.Sprintf("line %d: %v", sd.lines[p.Key], p.Err)}, false)
 	}
 	for r := range sd.rows() {
-		if j, ok := sd.journal[r.key]; ok && r.err == nil && !sd.badLine[r.line] {
+		if j, ok := sd.journal.confirmed[r.key]; ok && r.err == nil && !sd.badLine[r.line] && sd.bound[r.key] == nil {
 			j.Campaign = ""
 			if err := out.write(j, false, o.campaign); err != nil {
 				fmt.Fprintf(inv.stderr, "tango: writing the results: %v\n", err)
 			}
 		}
 	}
-	pr := newProgress(inv.stderr, est.Valid, sd.bar)
+	pr := newProgress(inv.stderr, est.Valid+boundRows, sd.bar)
 	sent := make(chan struct{})
 	defer close(sent)
 	go func() {
@@ -250,7 +273,7 @@ func (sd *sender) run(ctx context.Context) int {
 		fmt.Fprintln(inv.stderr, "tango: stopping: no new orders; waiting for those in flight (Ctrl-C again to quit now)")
 	}()
 	if o.async {
-		sd.sendAsync(ctx, pr, record)
+		sd.sendAsync(ctx, pr, out, record)
 	} else {
 		sd.sendOrders(ctx, pr, record)
 	}
@@ -294,7 +317,7 @@ func (sd *sender) dedup(rows iter.Seq[tango.BatchOrder]) iter.Seq[tango.BatchOrd
 }
 
 // sendOrders sends the rows as orders through the SDK's batch sender.
-func (sd *sender) sendOrders(ctx context.Context, pr *progress, record func(resultRecord, bool)) {
+func (sd *sender) sendOrders(ctx context.Context, pr *progress, record func(resultRecord, bool) error) {
 	b, err := sd.s.client.Orders.Batch(tango.BatchOptions{
 		Namespace: sd.o.campaign, Concurrency: sd.o.concurrency, Progress: pr.update,
 	})
@@ -310,99 +333,6 @@ func (sd *sender) sendOrders(ctx context.Context, pr *progress, record func(resu
 		if r.Err != nil {
 			rec.Error = r.Err.Error()
 		}
-		record(rec, true)
-	}
-}
-
-// asyncChunk is how many rows go into one async order.
-const asyncChunk = 1000
-
-// sendAsync sends the rows as async orders of up to asyncChunk line items, each
-// keyed by its content (campaign, and the keys it holds), waits for each, and
-// reports its line items row by row.
-func (sd *sender) sendAsync(ctx context.Context, pr *progress, record func(resultRecord, bool)) {
-	var chunk []tango.BatchOrder
-	var prog tango.BatchProgress
-	flush := func() bool {
-		if len(chunk) == 0 {
-			return true
-		}
-		defer func() { chunk = chunk[:0] }()
-		keys := make([]string, len(chunk))
-		req := &tango.CreateAsyncOrderRequest{CustomerIdentifier: sd.o.customer, AccountIdentifier: sd.o.account, Campaign: sd.o.campaign}
-		for i, r := range chunk {
-			keys[i] = r.Key
-			q := r.Request
-			req.LineItems = append(req.LineItems, tango.AsyncLineItemRequest{
-				ExternalRefLineItemID: r.Key, UTID: q.UTID, Amount: q.Amount, DeliveryMethod: q.DeliveryMethod,
-				Recipient: q.Recipient, ETID: q.ETID, EmailSubject: q.EmailSubject, Message: q.Message,
-			})
-		}
-		req.ExternalRefID = tango.ExternalRefIDFor(sd.o.campaign, "async-order:"+strings.Join(keys, "\x00"))
-		prog.Sent += len(chunk)
-		sub, err := sd.s.client.AsyncOrders.Create(ctx, req)
-		var res *tango.AsyncOrderResult
-		if err == nil {
-			res, err = sd.s.client.AsyncOrders.Wait(ctx, sub)
-		}
-		if err != nil {
-			status := statusFailed
-			var apiErr *tango.APIError
-			var invalid *tango.ValidationError
-			switch {
-			case errors.Is(err, tango.ErrOutcomeUnknown) || ctx.Err() != nil:
-				status = statusUnknown
-			case errors.As(err, &invalid), errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429:
-				status = statusRefused
-			}
-			for _, k := range keys {
-				record(resultRecord{Key: k, ExternalRefID: req.ExternalRefID, Status: status, Error: err.Error()}, true)
-			}
-			switch status {
-			case statusUnknown:
-				prog.Unknown += len(keys)
-			case statusFailed:
-				prog.Failed += len(keys)
-			default:
-				prog.Refused += len(keys)
-			}
-			pr.update(prog)
-			return ctx.Err() == nil
-		}
-		failed := res.FailedByID()
-		for _, k := range keys {
-			rec := resultRecord{Key: k, ExternalRefID: req.ExternalRefID, ReferenceOrderID: res.Order.ReferenceOrderID, Status: statusPlaced}
-			if sub.Replayed {
-				rec.Status = statusReplayed
-			}
-			if f, bad := failed[k]; bad {
-				rec.Status = statusRefused
-				var why []string
-				for _, e := range f.Errors {
-					why = append(why, e.String())
-				}
-				rec.Error = strings.Join(why, "; ")
-				prog.Refused++
-			} else if rec.Status == statusReplayed {
-				prog.Replayed++
-			} else {
-				prog.Placed++
-			}
-			record(rec, true)
-		}
-		pr.update(prog)
-		return true
-	}
-	for r := range sd.dedup(sd.batchRows()) {
-		if ctx.Err() != nil {
-			break
-		}
-		chunk = append(chunk, r)
-		if len(chunk) == asyncChunk && !flush() {
-			return
-		}
-	}
-	if ctx.Err() == nil {
-		flush()
+		_ = record(rec, true)
 	}
 }

@@ -61,36 +61,6 @@ type sendOutput struct {
 	jw      *bufio.Writer
 }
 
-// journalPath is the journal kept beside the results file.
-func journalPath(out string) string { return out + ".journal" }
-
-// loadJournal reads the rows an earlier run of campaign confirmed. A missing
-// journal is an empty one; a torn last line (a crash mid-write) is ignored, and
-// so are other campaigns' lines.
-func loadJournal(path, campaign string) (map[string]resultRecord, error) {
-	done := map[string]resultRecord{}
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return done, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var r resultRecord
-		if json.Unmarshal(sc.Bytes(), &r) != nil {
-			continue
-		}
-		if r.confirmed() && r.Campaign == campaign {
-			done[r.Key] = r
-		}
-	}
-	return done, sc.Err()
-}
-
 // openOutput truncates the results file (a run writes every row's line again,
 // confirmed ones from the journal) and opens the journal for appending.
 func openOutput(out string) (*sendOutput, error) {
