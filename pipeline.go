@@ -132,7 +132,7 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 		if !d.retry {
 			return nil, c.giveUp(r, attempts, ambiguous, last)
 		}
-		if retries+1 >= c.policy.MaxAttempts {
+		if c.policy.attemptsExhausted(retries) {
 			return nil, c.giveUp(r, attempts, ambiguous, last)
 		}
 		if bo == nil {
@@ -150,12 +150,8 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 			delay, d.cost = 0, 0
 			c.throttled(ctx, turn, d, o.header)
 		}
-		// Context deadlines are wall-clock times, whatever Clock the client uses.
-		if dl, has := ctx.Deadline(); has && time.Until(dl) < delay {
-			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last))
-		}
-		if !settling(ctx) && !c.budget.take(d.cost) {
-			return nil, c.giveUp(r, attempts, ambiguous, fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, last))
+		if err := c.stopBeforeWait(ctx, delay, d.cost, last); err != nil {
+			return nil, c.giveUp(r, attempts, ambiguous, err)
 		}
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "tango retry",
 			slog.String("method", r.method), slog.String("path", r.path), slog.Int("attempt", attempts),

@@ -347,3 +347,26 @@ func isHostNotFound(err error) bool {
 	var dnsErr *net.DNSError
 	return errors.As(err, &dnsErr) && dnsErr.IsNotFound && !dnsErr.IsTemporary && !dnsErr.IsTimeout
 }
+
+// Stop decisions. The pipeline (Client.send) asks them at the same points of each
+// round; the answers live here, with the rest of the retry rules.
+
+// attemptsExhausted reports whether the policy allows no attempt after retries
+// retries: MaxAttempts counts the first attempt too.
+func (p RetryPolicy) attemptsExhausted(retries int) bool { return retries+1 >= p.MaxAttempts }
+
+// stopBeforeWait answers, once the wait before the next attempt is known, whether
+// the retry may go ahead. It may not if it would start after ctx's deadline, or if
+// the retry budget cannot pay cost (a lookup that settles an uncertain write does
+// not pay). A nil answer has taken the budget's tokens; otherwise the error says
+// why, wrapping last.
+func (c *Client) stopBeforeWait(ctx context.Context, delay time.Duration, cost int, last error) error {
+	// Context deadlines are wall-clock times, whatever Clock the client uses.
+	if dl, has := ctx.Deadline(); has && time.Until(dl) < delay {
+		return fmt.Errorf("%w: the next attempt (in %v) would start after the context's deadline (last attempt: %w)", context.DeadlineExceeded, delay, last)
+	}
+	if !settling(ctx) && !c.budget.take(cost) {
+		return fmt.Errorf("%w: %w", ErrRetryBudgetExhausted, last)
+	}
+	return nil
+}
