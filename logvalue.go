@@ -20,8 +20,9 @@ import (
 // personal; the field's type does.
 //
 // slog's JSON handler still uses encoding/json for values it cannot resolve,
-// such as a slice of models passed whole (slog.Any("orders", orders)): log
-// one model at a time, or their ids.
+// such as a slice of models passed whole (slog.Any("orders", orders)).
+// RedactingHandler (logredact.go) presents those through presentValue too;
+// the SDK's own logger always has it.
 
 // maxLogDepth bounds the walk, so that a cyclic value cannot loop.
 const maxLogDepth = 10

@@ -204,13 +204,15 @@ func WithRateLimiter(l RateLimiter) Option {
 // status, attempt, duration, request id, externalRefID) and one per retry decision
 // (reason, delay). Without it the SDK is silent. No record ever holds a secret, a
 // token, a reward credential or recipient contact data; query strings are not
-// logged because filters can hold email addresses.
+// logged because filters can hold email addresses. The SDK logs through
+// [RedactingHandler] wrapped around l's handler, so that holds whichever
+// handler l has.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
 			return errors.New("tango: WithLogger: nil logger")
 		}
-		c.logger = l
+		c.logger = slog.New(RedactingHandler(l.Handler()))
 		return nil
 	}
 }

@@ -9,12 +9,21 @@ import (
 // address, a phone number, a line of a postal address, a reward code, a PIN, a
 // redemption URL. It is a string that the program keeps but does not show.
 //
-// Presentation redacts, serialization is faithful:
+// Presentation redacts, serialization is faithful. Exactly what holds:
 //
-//   - fmt prints "[REDACTED]" for every verb (%v, %+v, %#v, %s, %q, %x, ...),
-//     also when the value sits in a struct, a slice or a map, so printed
-//     models and wrapped errors carry none of it; an empty value prints as "";
-//   - slog prints "[REDACTED]" with the text and the JSON handler;
+//   - fmt prints "[REDACTED]" for every verb but %p (%v, %+v, %#v, %s, %q,
+//     %x, ...), also when the value sits in a struct, a slice or a map, so
+//     printed models and wrapped errors carry none of it; an empty value
+//     prints as "". %p is formatted by fmt without asking the value, and
+//     shows the text: do not use it on a Private;
+//   - slog prints "[REDACTED]" with any handler for a single value: a
+//     Private, a model or request of the SDK, a pointer to one, an error;
+//   - slog's JSON handler writes any other value with encoding/json, so a
+//     container passed whole (slog.Any("orders", orders) with a slice or map
+//     of models, a []any, a struct of your own holding a model) prints in
+//     clear unless the handler is wrapped with [RedactingHandler]. The text
+//     handler prints such values with fmt, which redacts. The SDK's own logs
+//     always go through RedactingHandler ([WithLogger]);
 //   - encoding/json writes and reads the real value, so models and requests
 //     survive a database, a cache or a job queue unchanged.
 //
@@ -40,8 +49,9 @@ func (p Private) Reveal() string { return string(p) }
 // Format writes "[REDACTED]" for every fmt verb ("" for an empty value).
 func (p Private) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.redacted())) }
 
-// LogValue makes slog print "[REDACTED]" ("" for an empty value), with either
-// handler.
+// LogValue makes slog print "[REDACTED]" ("" for an empty value), with any
+// handler, when slog can see it: see the type's doc and [RedactingHandler] for
+// values inside containers.
 func (p Private) LogValue() slog.Value { return slog.StringValue(p.redacted()) }
 
 // redacted is what the value prints as: "[REDACTED]", or "" when empty, so that a

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	tango "github.com/tango-sdk/tango-go"
 )
 
 // Method is a subscription's payloadVerificationMethod.
@@ -98,7 +100,7 @@ type Config struct {
 	// when nil.
 	Store Store
 	// Logger receives one line per refused or failed delivery (never a header
-	// value, a key or the body); silent when nil.
+	// value, a key or the body), through tango.RedactingHandler; silent when nil.
 	Logger *slog.Logger
 }
 
@@ -229,6 +231,9 @@ func (c *Config) validate() (*validated, error) {
 	}
 	if v.logger == nil {
 		v.logger = slog.New(slog.DiscardHandler)
+	} else {
+		// Its records are covered like the client's (tango.WithLogger).
+		v.logger = slog.New(tango.RedactingHandler(v.logger.Handler()))
 	}
 	return v, nil
 }
