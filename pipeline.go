@@ -246,10 +246,10 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		limit = maxErrorBody
 	}
 	data, err := readAtMost(resp.Body, limit+1, resp.ContentLength)
-	if err == nil && actx.Err() != nil {
-		// The attempt's deadline (or the caller's context) ended while the body
-		// was read: the end seen then may be where the read was cut, not the end
-		// of the answer, so the answer is not used.
+	if err == nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		// The attempt's own deadline passed while the body was read: the end seen
+		// then may be where the read was cut, not the end of the answer, so the
+		// answer is not used. (A caller's cancellation keeps the answer read.)
 		err = actx.Err()
 	}
 	switch {
