@@ -219,13 +219,20 @@ func makeCredentials(it *item, now time.Time) []credentialWire {
 	}
 	code := hex.EncodeToString(b)
 	if it.Credential == CredentialCardNumber {
-		digits := make([]byte, 16)
-		for i := range digits {
-			digits[i] = '0' + b[i%len(b)]%10
+		// 12 digits for the card number and 8 for the PIN, each from its own
+		// random byte: a PIN long enough that tests scanning logs for it do not
+		// find it by chance in a duration or a port, and no digit shared with the
+		// card number.
+		d := make([]byte, 20)
+		if _, err := rand.Read(d); err != nil {
+			copy(d, now.String())
+		}
+		for i := range d {
+			d[i] = '0' + d[i]%10
 		}
 		return []credentialWire{
-			{Label: "Card Number", Value: "6006" + string(digits[:12]), Type: "text", CredentialType: "cardNumber"},
-			{Label: "PIN", Value: string(digits[12:]), Type: "text", CredentialType: "pin"},
+			{Label: "Card Number", Value: "6006" + string(d[:12]), Type: "text", CredentialType: "cardNumber"},
+			{Label: "PIN", Value: string(d[12:]), Type: "text", CredentialType: "pin"},
 		}
 	}
 	return []credentialWire{{

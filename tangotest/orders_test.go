@@ -57,7 +57,7 @@ func TestFixedValueOrderCarriesCardNumberAndPIN(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.raw)
 	creds := r.obj(t)["reward"].(map[string]any)["credentials"].(map[string]any)
 	assert.Regexp(t, `^\d{16}$`, creds["Card Number"])
-	assert.Regexp(t, `^\d{4}$`, creds["PIN"])
+	assert.Regexp(t, `^\d{8}$`, creds["PIN"])
 	assert.Equal(t, "", r.obj(t)["externalRefID"], "the reference requires externalRefID, a string: none is \"\"")
 }
 
