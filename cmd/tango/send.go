@@ -259,9 +259,12 @@ func (sd *sender) run(ctx context.Context) int {
 		}
 	}
 	pr := newProgress(inv.stderr, est.Valid+boundRows, sd.bar)
-	sent := make(chan struct{})
-	defer close(sent)
+	// The watcher is joined before run returns, so it never writes to stderr
+	// after the command has ended (a test reading stderr raced with it).
+	sent, watched := make(chan struct{}), make(chan struct{})
+	defer func() { close(sent); <-watched }()
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
 		case <-sent:
