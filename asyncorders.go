@@ -75,20 +75,11 @@ func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRe
 		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
 			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
 	}
-	var unknown *OutcomeUnknownError
-	if !errors.As(err, &unknown) {
-		return nil, &OrderError{ExternalRefID: ref, Err: err}
-	}
-	found, lerr := s.lookup(withSettling(ctx), req.CustomerIdentifier, req.AccountIdentifier, ref)
-	if lerr != nil {
-		unknown.Err = fmt.Errorf("%w; looking the async order up by externalRefID failed too: %w", unknown.Err, lerr)
-		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-	}
-	if found == nil {
-		if refusal := orderRefusal(unknown.Err); refusal != nil {
-			return nil, &OrderError{ExternalRefID: ref, Err: refusal}
-		}
-		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
+	found, err := settleByLookup(ctx, ref, "async order", err, func(ctx context.Context) (*AsyncOrder, error) {
+		return s.lookup(ctx, req.CustomerIdentifier, req.AccountIdentifier, ref)
+	})
+	if err != nil {
+		return nil, err
 	}
 	rec := &AsyncOrderSubmission{
 		ExternalRefID: ref, CustomerIdentifier: req.CustomerIdentifier, AccountIdentifier: req.AccountIdentifier,

@@ -150,25 +150,43 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
 			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
 	}
+	found, err := settleByLookup(ctx, ref, "order", err, func(ctx context.Context) (*Order, error) {
+		return s.lookup(ctx, body.CustomerIdentifier, body.AccountIdentifier, ref)
+	})
+	if err != nil {
+		return nil, err
+	}
+	found.Recovered = true
+	return checkReplay(req, &body, found)
+}
+
+// settleByLookup ends a keyed create (an order or an async order) whose last
+// error is err. Anything but an *OutcomeUnknownError is returned as it is. An
+// unknown outcome is settled by looking the externalRefID up, with retries
+// that do not draw on the budget: what the lookup finds is returned; when it
+// finds nothing, a refusal the same bytes would always meet settles the
+// outcome as that refusal, and anything else stays unknown. what names the
+// resource in the error ("order", "async order"). Every error is an
+// *OrderError carrying ref.
+func settleByLookup[T any](ctx context.Context, ref, what string, err error, lookup func(context.Context) (*T, error)) (*T, error) {
 	var unknown *OutcomeUnknownError
 	if !errors.As(err, &unknown) {
 		return nil, &OrderError{ExternalRefID: ref, Err: err}
 	}
-	found, lerr := s.lookup(withSettling(ctx), body.CustomerIdentifier, body.AccountIdentifier, ref)
+	found, lerr := lookup(withSettling(ctx))
 	if lerr != nil {
-		unknown.Err = fmt.Errorf("%w; looking the order up by externalRefID failed too: %w", unknown.Err, lerr)
+		unknown.Err = fmt.Errorf("%w; looking the %s up by externalRefID failed too: %w", unknown.Err, what, lerr)
 		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
 	}
 	if found == nil {
 		if refusal := orderRefusal(unknown.Err); refusal != nil {
-			// Tango refused this externalRefID on the last attempt and holds no
-			// order for it: the outcome is settled, and it is the refusal.
+			// Tango refused this externalRefID on the last attempt and holds
+			// nothing for it: the outcome is settled, and it is the refusal.
 			return nil, &OrderError{ExternalRefID: ref, Err: refusal}
 		}
 		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
 	}
-	found.Recovered = true
-	return checkReplay(req, &body, found)
+	return found, nil
 }
 
 // orderRefusal returns the last attempt's answer when it is a refusal the same
