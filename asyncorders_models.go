@@ -436,6 +436,10 @@ type AsyncOrderResult struct {
 	// Order is the settled order (with the first page of its line items).
 	Order *AsyncOrder
 	// Failed lists the line items refused at intake or failed in processing.
+	// An order that ended as a whole (Order.OrderStatus FAILED, CANCELLED,
+	// REJECTED) may list none of them: its other line items are then not known
+	// to be placed. Take a line item as paid only when the order is COMPLETE or
+	// PARTIAL and the line item is not listed here.
 	Failed []AsyncLineItemFailure
 	// Duplicates counts the externalRefLineItemIDs the request repeated (known
 	// only from the submission; empty after a recovered submission).

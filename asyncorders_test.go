@@ -103,6 +103,29 @@ func TestAsyncOrderFailedAndDuplicateLineItemsRowByRow(t *testing.T) {
 	assert.Equal(t, 2, srv.AsyncLineItemsPlaced(), "row-1 (once) and row-3")
 }
 
+// TestAsyncOrderEndedWholeNamesNoLineItem: an order cancelled or rejected as a
+// whole settles Wait with that status and may list no failed line item; the
+// caller must read Order.OrderStatus before taking the rows as paid (the
+// tango send test checks that the tool does).
+func TestAsyncOrderEndedWholeNamesNoLineItem(t *testing.T) {
+	for _, status := range []tango.AsyncOrderStatus{tango.AsyncCancelled, "REJECTED"} {
+		t.Run(string(status), func(t *testing.T) {
+			srv, c, _ := asyncSetup(t)
+			ctx := context.Background()
+			srv.EndAsyncOrder("batch-ended", string(status))
+
+			sub, err := c.AsyncOrders.Create(ctx, asyncRequest("batch-ended", 3))
+			require.NoError(t, err)
+			res, err := c.AsyncOrders.Wait(ctx, sub)
+			require.NoError(t, err)
+			assert.Equal(t, status, res.Order.OrderStatus)
+			assert.Empty(t, res.Failed, "no line item carries an error of its own")
+			assert.Zero(t, srv.AsyncLineItemsPlaced())
+			assert.Equal(t, "1000.00", srv.Balance(tangotest.DemoAccount), "nothing charged")
+		})
+	}
+}
+
 func TestAsyncOrderExactlyOnce(t *testing.T) {
 	tests := []struct {
 		name  string

@@ -32,6 +32,7 @@ const (
 type asyncStore struct {
 	delay   time.Duration
 	failing map[string]string // externalRefLineItemID → message
+	ending  map[string]string // externalRefID → final status of the whole order
 	byKey   map[orderKey]*asyncOrder
 	list    []*asyncOrder
 	seq     int
@@ -213,6 +214,21 @@ func (s *Server) FailAsyncLineItem(externalRefLineItemID, message string) {
 	s.async.failing[externalRefLineItemID] = message
 }
 
+// EndAsyncOrder makes the async order with this externalRefID end with status
+// (such as "CANCELLED", "REJECTED" or "FAILED") when it is processed: none of
+// its line items is placed and none carries an error of its own, each taking
+// the order's status. This is how an order can end as a whole, without a
+// per-line-item result, and lets a test check that a client never reports
+// such line items as placed.
+func (s *Server) EndAsyncOrder(externalRefID, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.async.ending == nil {
+		s.async.ending = map[string]string{}
+	}
+	s.async.ending[externalRefID] = status
+}
+
 // AsyncOrdersCreated returns how many async orders the fake accepted (replays
 // excluded).
 func (s *Server) AsyncOrdersCreated() int {
@@ -343,6 +359,15 @@ func (s *Server) handleCreateAsyncOrder(c *call) {
 // processAsyncLocked places the line items of o once its delay has passed.
 func (s *Server) processAsyncLocked(o *asyncOrder) {
 	if o.status != asyncPending || s.now().Before(o.createdAt.Add(s.async.delay)) {
+		return
+	}
+	if status, ok := s.async.ending[o.externalRefID]; ok {
+		for _, it := range o.items {
+			if it.status != asyncFailed {
+				it.status = status
+			}
+		}
+		o.status, o.completed = status, s.now()
 		return
 	}
 	placed, failed := 0, 0

@@ -159,13 +159,24 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 		return ctx.Err() == nil
 	}
 	failed := res.FailedByID()
+	// An order that ended as a whole (cancelled, rejected, failed) may name no
+	// line item: its other rows are not known to be paid, and are never
+	// reported as placed. The journal keeps the order unsettled, so a re-run
+	// asks Tango again instead of paying those rows under a new key.
+	whole := orderEndedWhole(res.Order.OrderStatus)
+	unsettled := 0
 	var werr error
 	for _, k := range keys {
 		rec := resultRecord{Key: k, ExternalRefID: ref, ReferenceOrderID: res.Order.ReferenceOrderID, Status: statusPlaced}
 		if sub.Replayed {
 			rec.Status = statusReplayed
 		}
-		if f, bad := failed[k]; bad {
+		if _, bad := failed[k]; whole != "" && !bad {
+			rec.Status = statusUnknown
+			rec.Error = fmt.Sprintf("async order %s ended %s without a result for this row; check its line items with Tango before sending the row again", ref, whole)
+			prog.Unknown++
+			unsettled++
+		} else if f, bad := failed[k]; bad {
 			rec.Status = statusRefused
 			var why []string
 			for _, e := range f.Errors {
@@ -183,7 +194,7 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 		}
 	}
 	pr.update(*prog)
-	if werr == nil {
+	if werr == nil && unsettled == 0 {
 		settled := journalLine{Kind: journalAsyncSettled}
 		settled.ExternalRefID = ref
 		if err := out.writeAhead(settled, sd.o.campaign); err != nil {
@@ -191,4 +202,15 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 		}
 	}
 	return true
+}
+
+// orderEndedWhole returns the status of an async order that ended without
+// placing its line items as a whole (anything final but complete or partial),
+// or "" for an order whose line items each carry their own result.
+func orderEndedWhole(status tango.AsyncOrderStatus) tango.AsyncOrderStatus {
+	switch status {
+	case tango.AsyncComplete, "COMPLETED", tango.AsyncPartial:
+		return ""
+	}
+	return status
 }

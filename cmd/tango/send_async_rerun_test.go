@@ -198,3 +198,45 @@ func TestSendRefusesToSwitchModesMidCampaign(t *testing.T) {
 		assert.Equal(t, 0, rm.srv.OrdersCreated())
 	})
 }
+
+// TestSendAsyncOrderEndedWholeIsNeverReportedPlaced: an async order that ends
+// as a whole (cancelled, rejected) names no line item as failed. Its rows are
+// not known to be paid: each is reported unknown, never placed, the run exits
+// as unsettled, and a re-run asks Tango about the same order again (a replay)
+// instead of paying the rows under a new key. Before the fix every such row
+// was written "placed".
+func TestSendAsyncOrderEndedWholeIsNeverReportedPlaced(t *testing.T) {
+	for _, status := range []string{"CANCELLED", "REJECTED"} {
+		t.Run(status, func(t *testing.T) {
+			rm := newRemote(t)
+			rm.srv.SetAsyncProcessingDelay(time.Hour)
+			out := filepath.Join(t.TempDir(), "results.csv")
+			file := writeCampaign(t, 3, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			r := runCtx(t, ctx, rm.env, sendArgs(file, "c12", "--out", out, "--async")...)
+			require.Equal(t, exitOutcomeUnknown, r.code, r.all())
+
+			c, err := tango.NewClient(rm.srv.Environment(), rm.srv.BasicAuth(), tango.WithRootCAs(rm.srv.RootCAs()), tango.WithRateLimit(tango.Unlimited))
+			require.NoError(t, err)
+			list, err := c.AsyncOrders.List(context.Background(), nil)
+			require.NoError(t, err)
+			require.Len(t, list.Orders, 1)
+			rm.srv.EndAsyncOrder(list.Orders[0].ExternalRefID, status)
+			rm.srv.SetAsyncProcessingDelay(0)
+
+			for run := 2; run <= 3; run++ {
+				r = runCtx(t, context.Background(), rm.env, sendArgs(file, "c12", "--out", out, "--async")...)
+				require.Equal(t, exitOutcomeUnknown, r.code, "run %d: %s", run, r.all())
+				rows := readResults(t, out)
+				require.Len(t, rows, 3)
+				for key, row := range rows {
+					assert.Equal(t, statusUnknown, row[3], "run %d, row %s: %v", run, key, row)
+					assert.Contains(t, row[4], status, "run %d, row %s", run, key)
+				}
+				assert.Equal(t, 1, rm.srv.AsyncOrdersCreated(), "run %d: the same order asked again, no new one", run)
+				assert.Zero(t, rm.srv.AsyncLineItemsPlaced())
+			}
+		})
+	}
+}
