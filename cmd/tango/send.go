@@ -17,7 +17,7 @@ import (
 type sendOptions struct {
 	path, campaign, customer, account, out string
 	dryRun, async, strict, ignoreBalance   bool
-	plain, confirm                         bool
+	plain, confirm, json                   bool
 	concurrency                            int
 }
 
@@ -47,6 +47,7 @@ func runSend(ctx context.Context, inv *invocation, args []string) int {
 		return inv.usageError("send takes one input file (CSV, or JSON Lines named .jsonl), got %d arguments", len(pos))
 	}
 	o.path = pos[0]
+	o.json = cf.json
 	if strings.TrimSpace(o.campaign) == "" {
 		return inv.usageError("send needs --campaign: it keeps each campaign's keys apart, and a re-run with the same name replays instead of ordering again")
 	}
@@ -76,7 +77,15 @@ func runSend(ctx context.Context, inv *invocation, args []string) int {
 	bar := !o.plain && isTerminal(inv.stderr)
 	locked := *inv
 	locked.stderr = &lockedWriter{w: inv.stderr}
-	return (&sender{inv: &locked, s: s, o: o, bar: bar}).run(ctx)
+	sd := &sender{inv: &locked, s: s, o: o, bar: bar, sum: sendSummary{Campaign: o.campaign, DryRun: o.dryRun}}
+	code = sd.run(ctx)
+	if o.json {
+		sd.sum.ExitCode = code
+		if err := printJSON(inv.stdout, sd.sum); err != nil {
+			fmt.Fprintf(inv.stderr, "tango: %v\n", err)
+		}
+	}
+	return code
 }
 
 // sender runs one `tango send`.
@@ -93,6 +102,7 @@ type sender struct {
 	bad     int                             // rows that cannot be sent
 	toSend  int                             // rows this run sends
 	bar     bool                            // stderr is a terminal: draw a progress bar
+	sum     sendSummary                     // what --json prints when the run ends
 }
 
 // rows reads the file again.
@@ -199,7 +209,10 @@ func (sd *sender) run(ctx context.Context) int {
 		fmt.Fprintf(inv.stderr, "tango: %d of them are in %d async order(s) an earlier run submitted and did not settle: they are submitted again unchanged first (Tango replays what it holds)\n",
 			boundRows, len(sd.journal.unsettled()))
 	}
+	sd.sum.ConfirmedEarlier, sd.sum.ToSend, sd.sum.Bad = skipped, est.Valid+boundRows, sd.bad
 	for _, a := range est.Accounts {
+		sd.sum.Accounts = append(sd.sum.Accounts, sendAccountSummary{Account: a.AccountIdentifier, Rows: a.Rows,
+			Total: a.Total.String(), Balance: a.Balance.String(), Currency: a.Currency})
 		fmt.Fprintf(inv.stderr, "tango: account %s: %d row(s), %s %s at published rates; balance %s %s\n",
 			a.AccountIdentifier, a.Rows, a.Total, a.Currency, a.Balance, a.Currency)
 	}
@@ -292,6 +305,8 @@ func (sd *sender) run(ctx context.Context) int {
 	}
 	fmt.Fprintf(inv.stderr, "tango: confirmed by an earlier run %d; this run: placed %d, replayed %d, refused %d, invalid %d, failed %d, unknown %d, not reached %d\n",
 		skipped, tally[statusPlaced], tally[statusReplayed], tally[statusRefused], tally[statusInvalid], tally[statusFailed], tally[statusUnknown], notReached)
+	sd.sum.Placed, sd.sum.Replayed, sd.sum.Refused, sd.sum.Invalid = tally[statusPlaced], tally[statusReplayed], tally[statusRefused], tally[statusInvalid]
+	sd.sum.Failed, sd.sum.Unknown, sd.sum.NotReached = tally[statusFailed], tally[statusUnknown], notReached
 	switch {
 	case tally[statusUnknown]+tally[statusFailed] > 0 || notReached > 0 || ctx.Err() != nil:
 		fmt.Fprintf(inv.stderr, "tango: %d row(s) unsettled (unknown, failed or not reached): run the same command again to finish them; no reward is sent twice\n",

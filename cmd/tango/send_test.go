@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -361,4 +362,47 @@ func TestSendJournalBelongsToItsCampaign(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.all())
 	assert.Equal(t, 10, rm.srv.OrdersCreated(), "another campaign is other orders")
 	assert.Len(t, readResults(t, out), 5)
+}
+
+// TestSendJSONSummary: with --json, send prints one JSON object on stdout when
+// it ends (counts, account totals, exit code) for scripts; before, the flag was
+// accepted and ignored. The dry run prints its estimate the same way.
+func TestSendJSONSummary(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		code    int
+		placed  int
+		invalid int
+		orders  int
+		dryRun  bool
+	}{
+		{name: "send", code: exitAPI, placed: 3, invalid: 1, orders: 3},
+		{name: "dry run", args: []string{"--dry-run"}, code: exitUsage, dryRun: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rm := newRemote(t)
+			file := writeCampaign(t, 4, func(i int, row []string) []string {
+				if i == 2 {
+					row[2] = "ten"
+				}
+				return row
+			})
+			args := append([]string{"send", file, "--campaign", "js", "--json"}, tc.args...)
+			r := runCtx(t, context.Background(), rm.env, args...)
+			require.Equal(t, tc.code, r.code, r.all())
+			var sum sendSummary
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &sum), "stdout is one JSON object: %q", r.stdout)
+			assert.Equal(t, "js", sum.Campaign)
+			assert.Equal(t, tc.dryRun, sum.DryRun)
+			assert.Equal(t, tc.code, sum.ExitCode)
+			assert.Equal(t, 3, sum.ToSend)
+			assert.Equal(t, 1, sum.Bad)
+			assert.Equal(t, tc.placed, sum.Placed)
+			assert.Equal(t, tc.invalid, sum.Invalid)
+			assert.Len(t, sum.Accounts, 1)
+			assert.Equal(t, tc.orders, rm.srv.OrdersCreated())
+		})
+	}
 }
