@@ -2,8 +2,10 @@ package tango
 
 // Webhook subscriptions: the /webhooks operations. Tango posts events to a
 // subscription's URL; github.com/tango-sdk/tango-go/webhook receives them.
-// Signing helpers (certificate, HMAC key) are in webhooks_signing.go; event
-// types, events, replay, renewal and tests in webhooks_events.go.
+// Event types, events, replay, renewal and tests are in webhooks_events.go. The
+// vocabulary (categories, event types, test names) and the signing material
+// (certificate, HMAC key) are built with the webhook package; the rules that
+// check them live in internal/webhooksign.
 
 import (
 	"context"
@@ -16,6 +18,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tango-sdk/tango-go/internal/webhooksign"
 )
 
 // PayloadVerification is a subscription's payloadVerificationMethod: how Tango
@@ -32,25 +36,6 @@ const (
 	// PayloadNone: no signature; rely on a secret custom header and Tango's
 	// source addresses.
 	PayloadNone PayloadVerification = "NONE"
-)
-
-// Webhook event categories and types Tango documents, for the Categories and
-// EventTypes of a subscription. Tango may add others; any text is sent.
-const (
-	WebhookCategoryItem     = "ITEM"
-	WebhookCategoryAccount  = "ACCOUNT"
-	WebhookCategoryReward   = "REWARD"
-	WebhookCategoryOrder    = "ORDER"
-	WebhookCategoryPlatform = "PLATFORM"
-
-	WebhookEventItemAvailability       = "ItemAvailability"
-	WebhookEventAccountStatus          = "AccountStatus"
-	WebhookEventTransaction            = "Transaction"
-	WebhookEventLowBalance             = "LowBalance"
-	WebhookEventRewardStatus           = "RewardStatus"
-	WebhookEventAsyncOrderStatus       = "AsyncOrderStatus"
-	WebhookEventLineItemDeliveryStatus = "LineItemDeliveryStatus"
-	WebhookEventAPICredentials         = "APICredentials"
 )
 
 // WebhookHeader is a custom header Tango sends with every delivery, such as a
@@ -133,16 +118,19 @@ type CreateWebhookRequest struct {
 	// Headers are custom headers Tango sends with every delivery. Register a
 	// secret one and require it in the receiver (webhook.Config.RequiredHeaders).
 	Headers []WebhookHeader
-	// Categories and EventTypes select the events; at least one of them.
+	// Categories and EventTypes select the events; at least one of them. The
+	// webhook package names the ones Tango documents (webhook.CategoryItem,
+	// webhook.TypeLowBalance, ...); any other text is sent as is.
 	Categories []string
 	EventTypes []string
 	// PayloadVerificationMethod is required: PayloadX509, PayloadHMAC or
 	// PayloadNone.
 	PayloadVerificationMethod PayloadVerification
 	// SigningCertificate (X509) is the certificate as one line of base64 DER:
-	// build it with SigningCertificateFromPEM.
+	// build it with webhook.SigningCertificateFromPEM.
 	SigningCertificate string
-	// HMACSharedSecretKey (HMAC) is the key as base64 text: NewWebhookHMACKey.
+	// HMACSharedSecretKey (HMAC) is the key as base64 text, at least 32 bytes
+	// of key: webhook.NewHMACKey makes one.
 	HMACSharedSecretKey Secret
 }
 
@@ -294,13 +282,13 @@ func (v *validator) webhookSigning(m *PayloadVerification, cert string, key Secr
 	switch *m {
 	case PayloadX509:
 		if v.required("signingCertificate", cert) {
-			if err := checkSigningCertificate(cert); err != nil {
+			if err := webhooksign.CheckCertificate(cert); err != nil {
 				v.add("signingCertificate", keyUnprocessable, err.Error())
 			}
 		}
 	case PayloadHMAC:
 		if v.required("hmacSharedSecretKey", key.Reveal()) {
-			if err := checkHMACKey(key.Reveal()); err != nil {
+			if err := webhooksign.CheckHMACKey(key.Reveal()); err != nil {
 				v.add("hmacSharedSecretKey", keyUnprocessable, err.Error())
 			}
 		}
@@ -314,12 +302,12 @@ func (v *validator) webhookSigning(m *PayloadVerification, cert string, key Secr
 			return
 		}
 		if cert != "" {
-			if err := checkSigningCertificate(cert); err != nil {
+			if err := webhooksign.CheckCertificate(cert); err != nil {
 				v.add("signingCertificate", keyUnprocessable, err.Error())
 			}
 		}
 		if !key.IsZero() {
-			if err := checkHMACKey(key.Reveal()); err != nil {
+			if err := webhooksign.CheckHMACKey(key.Reveal()); err != nil {
 				v.add("hmacSharedSecretKey", keyUnprocessable, err.Error())
 			}
 		}

@@ -23,7 +23,8 @@ type WebhookEventType struct {
 
 // ListWebhookEventTypesParams filters GET /webhooks/eventtypes.
 type ListWebhookEventTypesParams struct {
-	// Category selects one category (ITEM, ACCOUNT, ...).
+	// Category selects one category (ITEM, ACCOUNT, ...: webhook.CategoryItem,
+	// ...).
 	Category string
 	CursorParams
 }
@@ -160,27 +161,13 @@ func (s *WebhooksService) Renew(ctx context.Context, webhookID string) (*Webhook
 	return sendDecoded[WebhookExpiry](ctx, s.c, r)
 }
 
-// Test deliveries Tango can send to a subscription
-// (POST /webhooks/{webhookId}/tests/{testName}).
-const (
-	WebhookTestConnectivity           = "ConnectivityTest"
-	WebhookTestItemAvailability       = "ItemAvailability"
-	WebhookTestRewardStatus           = "RewardStatus"
-	WebhookTestTransaction            = "Transaction"
-	WebhookTestLowBalance             = "LowBalance"
-	WebhookTestAccountStatus          = "AccountStatus"
-	WebhookTestCredentialStatus       = "CredentialStatus"
-	WebhookTestLineItemDeliveryStatus = "LineItemDeliveryStatus"
-	WebhookTestAsyncOrderStatus       = "AsyncOrderStatus"
-	WebhookTestExchangeRatesStatus    = "ExchangeRatesStatus"
-)
-
 // testNamePattern is what a test name may look like.
 var testNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
 
 // Test asks Tango to send one test event to the subscription's receiver
-// (POST /webhooks/{webhookId}/tests/{testName}); testName is one of the
-// WebhookTest constants.
+// (POST /webhooks/{webhookId}/tests/{testName}); testName is one of the webhook
+// package's Test constants (webhook.TestConnectivity, webhook.TestLowBalance,
+// ...).
 func (s *WebhooksService) Test(ctx context.Context, webhookID, testName string) (*Response, error) {
 	var v validator
 	v.webhookID(webhookID)

@@ -2,17 +2,11 @@ package tango_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -23,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/internal/testcert"
 	"github.com/tango-sdk/tango-go/tangotest"
 	"github.com/tango-sdk/tango-go/webhook"
 )
@@ -33,18 +28,8 @@ var receiverKey = sync.OnceValues(func() (*rsa.PrivateKey, []byte) {
 	if err != nil {
 		panic(err)
 	}
-	return k, selfSigned(k, &k.PublicKey)
+	return k, testcert.SelfSigned(k)
 })
-
-func selfSigned(signer any, pub any) []byte {
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "receiver"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, pub, signer)
-	if err != nil {
-		panic(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-}
 
 const plantedHookSecret = "planted-hook-header-5b9d"
 
@@ -57,7 +42,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := fakeClient(t, srv, srv.BasicAuth())
 	key, certPEM := receiverKey()
-	cert, err := tango.SigningCertificateFromPEM(certPEM)
+	cert, err := webhook.SigningCertificateFromPEM(certPEM)
 	require.NoError(t, err)
 	require.NotContains(t, cert, "\n")
 
@@ -76,7 +61,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	t.Cleanup(recv.Close)
 
 	created, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{
-		URL: recv.URL + "/tango", EventTypes: []string{tango.WebhookEventItemAvailability},
+		URL: recv.URL + "/tango", EventTypes: []string{webhook.TypeItemAvailability},
 		Headers:                   []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}},
 		PayloadVerificationMethod: tango.PayloadX509, SigningCertificate: cert,
 	})
@@ -94,7 +79,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), plantedHookSecret)
 
-	_, err = c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{URL: recv.URL + "/second", Categories: []string{tango.WebhookCategoryItem},
+	_, err = c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{URL: recv.URL + "/second", Categories: []string{webhook.CategoryItem},
 		PayloadVerificationMethod: tango.PayloadNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
 	require.NoError(t, err)
 	page, err := c.Webhooks.List(ctx, &tango.ListWebhooksParams{CursorParams: tango.CursorParams{MaxResults: 1}})
@@ -109,7 +94,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 
-	upd, err := c.Webhooks.Update(ctx, created.WebhookID, &tango.UpdateWebhookRequest{Categories: []string{tango.WebhookCategoryItem}})
+	upd, err := c.Webhooks.Update(ctx, created.WebhookID, &tango.UpdateWebhookRequest{Categories: []string{webhook.CategoryItem}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ITEM"}, upd.Categories)
 
@@ -120,9 +105,9 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	types, err := c.Webhooks.EventTypes(ctx, &tango.ListWebhookEventTypesParams{Category: "ITEM"})
 	require.NoError(t, err)
 	require.Len(t, types.Items, 1)
-	assert.Contains(t, types.Items[0].EventTypes, tango.WebhookEventItemAvailability)
+	assert.Contains(t, types.Items[0].EventTypes, webhook.TypeItemAvailability)
 
-	_, err = c.Webhooks.Test(ctx, created.WebhookID, tango.WebhookTestItemAvailability)
+	_, err = c.Webhooks.Test(ctx, created.WebhookID, webhook.TestItemAvailability)
 	require.NoError(t, err)
 	_, err = c.Webhooks.TestAll(ctx, created.WebhookID)
 	require.NoError(t, err)
@@ -169,9 +154,9 @@ func TestWebhookRequestsValidated(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c := fakeClient(t, srv, srv.BasicAuth())
 	_, certPEM := receiverKey()
-	cert, err := tango.SigningCertificateFromPEM(certPEM)
+	cert, err := webhook.SigningCertificateFromPEM(certPEM)
 	require.NoError(t, err)
-	key, err := tango.NewWebhookHMACKey()
+	key, err := webhook.NewHMACKey()
 	require.NoError(t, err)
 	ok := tango.CreateWebhookRequest{URL: "https://hooks.example.com/tango", EventTypes: []string{"ItemAvailability"}, PayloadVerificationMethod: tango.PayloadHMAC, HMACSharedSecretKey: key}
 	require.NoError(t, ok.Validate())
@@ -224,28 +209,6 @@ func TestWebhookRequestsValidated(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "nothing was sent")
 }
 
-func TestSigningCertificateFromPEM(t *testing.T) {
-	k, certPEM := receiverKey()
-	s, err := tango.SigningCertificateFromPEM(certPEM)
-	require.NoError(t, err)
-	assert.NotContains(t, s, "-----")
-	assert.NotContains(t, s, "\n")
-
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
-	_, err = tango.SigningCertificateFromPEM(append(keyPEM, certPEM...))
-	require.Error(t, err, "a PEM that holds a private key is refused")
-	assert.Contains(t, err.Error(), "private key")
-
-	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	_, err = tango.SigningCertificateFromPEM(selfSigned(ec, &ec.PublicKey))
-	assert.Error(t, err, "an EC certificate cannot do Tango's RSA method")
-	_, err = tango.SigningCertificateFromPEM([]byte("no pem here"))
-	assert.Error(t, err)
-	_, err = tango.WebhookHMACKey([]byte("short"))
-	assert.Error(t, err)
-}
-
 // TestWebhookSecretsStayOutOfLogs: header values and HMAC keys never reach the
 // SDK's logs or errors, though they reach the wire.
 func TestWebhookSecretsStayOutOfLogs(t *testing.T) {
@@ -256,7 +219,7 @@ func TestWebhookSecretsStayOutOfLogs(t *testing.T) {
 	var mu sync.Mutex
 	lg := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := fakeClient(t, srv, srv.BasicAuth(), tango.WithLogger(lg))
-	key, err := tango.NewWebhookHMACKey()
+	key, err := webhook.NewHMACKey()
 	require.NoError(t, err)
 	req := &tango.CreateWebhookRequest{URL: "http://127.0.0.1:9/hooks", EventTypes: []string{"ItemAvailability"},
 		PayloadVerificationMethod: tango.PayloadHMAC, HMACSharedSecretKey: key,

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	tango "github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/internal/webhooksign"
 )
 
 // Method is a subscription's payloadVerificationMethod.
@@ -130,10 +131,6 @@ type requiredHeader struct {
 	value []byte
 }
 
-// minHMACKeyBytes is the least key material accepted: the HMAC-SHA256 block
-// output size.
-const minHMACKeyBytes = 32
-
 // validate checks c and builds what the handler uses.
 func (c *Config) validate() (*validated, error) {
 	v := &validated{method: c.Method, x509Input: c.X509Input, store: c.Store, logger: c.Logger}
@@ -146,8 +143,8 @@ func (c *Config) validate() (*validated, error) {
 		if !ok || pub == nil {
 			return nil, errors.New("webhook: Config.PrivateKey must be an RSA key (Tango's X509 method is RSA PKCS#1 v1.5)")
 		}
-		if pub.N.BitLen() < 2048 {
-			return nil, fmt.Errorf("webhook: Config.PrivateKey is %d bits; use at least 2048", pub.N.BitLen())
+		if pub.N.BitLen() < webhooksign.MinRSABits {
+			return nil, fmt.Errorf("webhook: Config.PrivateKey is %d bits; use at least %d", pub.N.BitLen(), webhooksign.MinRSABits)
 		}
 		if c.X509Input != X509Body && c.X509Input != X509SHA256 {
 			return nil, fmt.Errorf("webhook: Config.X509Input %d is unknown", c.X509Input)
@@ -164,8 +161,8 @@ func (c *Config) validate() (*validated, error) {
 		if err != nil {
 			return nil, errors.New("webhook: Config.HMACKey must be the base64 text registered with Tango")
 		}
-		if len(decoded) < minHMACKeyBytes {
-			return nil, fmt.Errorf("webhook: Config.HMACKey decodes to %d bytes; use at least %d random bytes", len(decoded), minHMACKeyBytes)
+		if len(decoded) < webhooksign.MinHMACKeyBytes {
+			return nil, fmt.Errorf("webhook: Config.HMACKey decodes to %d bytes; use at least %d random bytes", len(decoded), webhooksign.MinHMACKeyBytes)
 		}
 		switch c.HMACKeyForm {
 		case HMACKeyEither:

@@ -12,8 +12,10 @@ import (
 	tango "github.com/tango-sdk/tango-go"
 )
 
-// Event types Tango documents (eventType). Matching is case-insensitive: Tango's
-// pages write both "ItemAvailability" and "itemAvailability".
+// Event types Tango documents (eventType), for a subscription's EventTypes
+// (tango.CreateWebhookRequest) and an Envelope's Type. Matching is
+// case-insensitive: Tango's pages write both "ItemAvailability" and
+// "itemAvailability".
 const (
 	TypeItemAvailability       = "ItemAvailability"
 	TypeAccountStatus          = "AccountStatus"
@@ -28,6 +30,17 @@ const (
 	TypeLowBalance          = "LowBalance"
 	TypeAsyncOrderStatus    = "AsyncOrderStatus"
 	TypeExchangeRatesStatus = "ExchangeRatesStatus"
+)
+
+// Event categories Tango documents, for a subscription's Categories
+// (tango.CreateWebhookRequest) and an Envelope's. A category subscribes to
+// every event type in it; Tango may add others.
+const (
+	CategoryItem     = "ITEM"
+	CategoryAccount  = "ACCOUNT"
+	CategoryReward   = "REWARD"
+	CategoryOrder    = "ORDER"
+	CategoryPlatform = "PLATFORM"
 )
 
 // Envelope is what every event carries: Tango's envelope around eventData.

@@ -6,6 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+
+	"github.com/tango-sdk/tango-go/internal/webhooksign"
 )
 
 // ParseRSAPrivateKeyPEM reads the receiver's private key for Config.PrivateKey
@@ -42,8 +44,8 @@ func ParseRSAPrivateKeyPEM(pemBytes []byte) (*rsa.PrivateKey, error) {
 		if !ok {
 			return nil, errors.New("webhook: the private key is not RSA (Tango's X509 method is RSA PKCS#1 v1.5)")
 		}
-		if k.N.BitLen() < 2048 {
-			return nil, fmt.Errorf("webhook: the private key is %d bits; use at least 2048", k.N.BitLen())
+		if k.N.BitLen() < webhooksign.MinRSABits {
+			return nil, fmt.Errorf("webhook: the private key is %d bits; use at least %d", k.N.BitLen(), webhooksign.MinRSABits)
 		}
 		return k, nil
 	}

@@ -64,7 +64,7 @@ func run(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cert, err := tango.SigningCertificateFromPEM(certPEM)
+	cert, err := webhook.SigningCertificateFromPEM(certPEM)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func run(ctx context.Context, out io.Writer) error {
 	// 3. Subscribe through the SDK.
 	sub, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{
 		URL:                       receiverURL,
-		EventTypes:                []string{tango.WebhookEventItemAvailability},
+		EventTypes:                []string{webhook.TypeItemAvailability},
 		PayloadVerificationMethod: tango.PayloadX509,
 		SigningCertificate:        cert,
 		Headers:                   []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: secret}},
@@ -127,7 +127,7 @@ func run(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "subscribed %s to ItemAvailability at %s; expires in %d days\n", sub.WebhookID, receiverURL, int(left.Hours()/24))
 
 	// 4. The fake posts a signed event, as Tango would.
-	event := tangotest.WebhookEvent{Type: tango.WebhookEventItemAvailability, Data: map[string]string{"utid": tangotest.UTIDRewardLink, "status": "UNAVAILABLE"}}
+	event := tangotest.WebhookEvent{Type: webhook.TypeItemAvailability, Data: map[string]string{"utid": tangotest.UTIDRewardLink, "status": "UNAVAILABLE"}}
 	ds, err := srv.DeliverWebhookEvents(ctx, sub.WebhookID, []tangotest.WebhookEvent{event}, tangotest.DeliverTwice())
 	if err != nil {
 		return err
