@@ -163,7 +163,9 @@ func (s *OrdersService) Batch(opts BatchOptions) (*Batch, error) {
 // flight may finish (for at most GracePeriod), and their results are still
 // yielded, Unknown when they could not finish. Rows never read get no result:
 // run the batch again, and rows already placed replay. Breaking out of the loop
-// does the same as cancelling.
+// does the same as cancelling. rows is read on a goroutine of its own: a rows
+// function blocked when the batch stops (waiting on an empty queue, say) does
+// not hold Send back, and that goroutine ends at the function's next yield.
 //
 // A row that is not a valid order (see CreateOrderRequest.Validate) is Refused
 // without anything being sent; it never stops the others.
@@ -206,9 +208,13 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 	}()
 
 	tr := newBatchTracker(clock, start, b.opts.Progress)
-	slots := make(chan struct{}, 4*conc) // rows started and not yet yielded or set aside
-	jobs := make(chan batchJob)
-	results := make(chan batchDone, conc)
+	// The loop below is the only one that starts rows, so it always knows how
+	// many are in flight: once stopped, it returns when they are done, even if
+	// the caller's rows function never yields again (its goroutine then ends
+	// at its next yield).
+	window := 4 * conc // rows started and not yet yielded or set aside
+	jobs := make(chan batchJob, window)
+	results := make(chan batchDone, window)
 	var workers sync.WaitGroup
 	for range conc {
 		workers.Add(1)
@@ -219,30 +225,20 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 			}
 		}()
 	}
+	defer func() {
+		close(jobs)
+		workers.Wait()
+	}()
+	feed := make(chan BatchOrder)
 	go func() {
-		defer close(jobs)
-		n := 0
+		defer close(feed)
 		for row := range rows {
 			select {
-			case slots <- struct{}{}:
+			case feed <- row:
 			case <-stopCtx.Done():
-				return
-			}
-			select {
-			case jobs <- batchJob{index: n, key: row.Key, req: row.Request}:
-				tr.update(func(p *BatchProgress) { p.Sent++ })
-				n++
-			case <-stopCtx.Done():
-				return
-			}
-			if stopCtx.Err() != nil {
 				return
 			}
 		}
-	}()
-	go func() {
-		workers.Wait()
-		close(results)
 	}()
 
 	gone := false
@@ -259,30 +255,53 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 	setAside := map[int]bool{}
 	firstTry := map[int]BatchResult{}
 	var unknown []batchJob
-	next := 0
-	for d := range results {
-		tr.update(d.r.Outcome.count(1))
-		if d.r.Outcome.retryLater() && !b.opts.NoSettle {
-			setAside[d.j.index] = true
-			unknown = append(unknown, d.j)
-			firstTry[d.j.index] = d.r
-			<-slots
-		} else {
-			pending[d.j.index] = d.r
+	next, started, finished, open := 0, 0, 0, 0
+	in, stopped := feed, stopCtx.Done()
+	for {
+		var take <-chan BatchOrder
+		if in != nil && stopCtx.Err() == nil && open < window {
+			take = in
 		}
-		for {
-			if setAside[next] {
-				next++
+		if take == nil && finished == started && (in == nil || stopCtx.Err() != nil) {
+			break
+		}
+		select {
+		case row, ok := <-take:
+			if !ok {
+				in = nil
 				continue
 			}
-			r, ok := pending[next]
-			if !ok {
-				break
+			jobs <- batchJob{index: started, key: row.Key, req: row.Request}
+			started++
+			open++
+			tr.update(func(p *BatchProgress) { p.Sent++ })
+		case <-stopped:
+			stopped = nil // noted; the loop condition does the rest
+		case d := <-results:
+			finished++
+			tr.update(d.r.Outcome.count(1))
+			if d.r.Outcome.retryLater() && !b.opts.NoSettle {
+				setAside[d.j.index] = true
+				unknown = append(unknown, d.j)
+				firstTry[d.j.index] = d.r
+				open--
+			} else {
+				pending[d.j.index] = d.r
 			}
-			delete(pending, next)
-			emit(r)
-			<-slots
-			next++
+			for {
+				if setAside[next] {
+					next++
+					continue
+				}
+				r, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				emit(r)
+				open--
+				next++
+			}
 		}
 	}
 

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -206,6 +207,62 @@ func TestBatchBreakStopsCleanly(t *testing.T) {
 	}
 	assert.Equal(t, 5, seen)
 	assert.Less(t, srv.OrdersCreated(), 100, "no new rows were started after the break")
+}
+
+// TestBatchCancelReturnsWhileRowsBlock: rows from a source that stops yielding
+// (a queue with nothing in it) must not keep Send from returning once the
+// batch is cancelled: the rows already sent are reported, and the rows
+// function's goroutine ends at its next yield. Before, Send waited for the rows
+// function to return and hung.
+func TestBatchCancelReturnsWhileRowsBlock(t *testing.T) {
+	cases := []struct {
+		name string
+		stop func(cancel context.CancelFunc) bool // true: break out of the loop
+	}{
+		{name: "cancel", stop: func(cancel context.CancelFunc) bool { cancel(); return false }},
+		{name: "break", stop: func(context.CancelFunc) bool { return true }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			srv := ordFake(t)
+			c := ordClient(t, srv, nil)
+			b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "blk-" + tc.name, Concurrency: 2})
+			require.NoError(t, err)
+			release := make(chan struct{})
+			defer close(release) // lets the rows function return, so no goroutine outlives the test
+			rows := func(yield func(tango.BatchOrder) bool) {
+				for i := 1; i <= 3; i++ {
+					if !yield(tango.BatchOrder{Key: fmt.Sprintf("row-%d", i), Request: ordRequest("")}) {
+						return
+					}
+				}
+				<-release // the queue is empty: no more rows for now
+				yield(tango.BatchOrder{Key: "row-late", Request: ordRequest("")})
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan int)
+			go func() {
+				seen := 0
+				for _, r := range b.Send(ctx, rows) {
+					assert.Equal(t, tango.BatchPlaced, r.Outcome, "%+v", r)
+					seen++
+					if seen == 3 && tc.stop(cancel) {
+						break
+					}
+				}
+				done <- seen
+			}()
+			select {
+			case seen := <-done:
+				assert.Equal(t, 3, seen)
+			case <-time.After(30 * time.Second): // a deadlock guard, not a timing check
+				t.Fatal("Send did not return after the batch was stopped while its rows blocked")
+			}
+			assert.Equal(t, 3, srv.OrdersCreated(), "the late row is never sent")
+		})
+	}
 }
 
 func TestBatchOptionsAreChecked(t *testing.T) {
