@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"time"
 )
 
@@ -28,28 +27,6 @@ const (
 	// AccountDeleted was deleted.
 	AccountDeleted AccountStatus = "DELETED"
 )
-
-// currencyCodePattern is an ISO 4217 code. Tango accepts AUD, CAD, EUR, GBP, USD,
-// MXN, SGD and PLN for accounts today; the SDK checks only the shape, so that a
-// currency Tango adds works without an SDK release.
-var currencyCodePattern = regexp.MustCompile(`^[A-Z]{3}$`)
-
-// currencyCode checks an optional currency code: empty, or shaped like an ISO
-// 4217 code.
-func (v *validator) currencyCode(path, code string) {
-	if code != "" && !currencyCodePattern.MatchString(code) {
-		v.add(path, keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-	}
-}
-
-// currencyCodes checks every code of a list (path[i]); an empty entry is refused.
-func (v *validator) currencyCodes(path string, codes []string) {
-	for i, c := range codes {
-		if !currencyCodePattern.MatchString(c) {
-			v.add(fmt.Sprintf("%s[%d]", path, i), keyUnprocessable, "must be a three-letter ISO 4217 code in capitals, such as USD")
-		}
-	}
-}
 
 // NotificationEmail is one address Tango notifies: of deposits (an account's
 // fundingNotification) or of a low balance (an alert's balanceAlertNotification).
@@ -117,45 +94,11 @@ type CreateAccountRequest struct {
 	FundingNotification []NotificationEmail `json:"fundingNotification,omitempty"`
 }
 
-// Validate checks the request against Tango's rules; nothing is sent when it
-// fails. CustomersService.CreateAccount calls it.
-func (r *CreateAccountRequest) Validate() error {
-	var v validator
-	r.check(&v)
-	return v.err()
-}
-
-// check records the request's problems into v.
-func (r *CreateAccountRequest) check(v *validator) {
-	if r == nil {
-		v.add("request", keyRequired, "a request is required")
-		return
-	}
-	v.identifier("accountIdentifier", r.AccountIdentifier)
-	v.displayName("displayName", r.DisplayName)
-	if v.required("contactEmail", string(r.ContactEmail)) {
-		v.email("contactEmail", string(r.ContactEmail))
-	}
-	v.currencyCode("currencyCode", r.CurrencyCode)
-	v.notificationEmails("fundingNotification", r.FundingNotification)
-}
-
 // LogValue presents the request to slog; see logValueOf.
 func (r CreateAccountRequest) LogValue() slog.Value { return logValueOf(r) }
 
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (r CreateAccountRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
-
-// notificationEmails checks a list of notification addresses: each one present
-// and well formed.
-func (v *validator) notificationEmails(path string, list []NotificationEmail) {
-	for i, n := range list {
-		p := fmt.Sprintf("%s[%d].emailAddress", path, i)
-		if v.required(p, string(n.EmailAddress)) {
-			v.email(p, string(n.EmailAddress))
-		}
-	}
-}
 
 // UpdateAccountRequest is the body of PATCH /customers/{c}/accounts/{a}. Every
 // field is optional: a zero field leaves the account's value as it is.
@@ -181,27 +124,6 @@ type UpdateAccountRequest struct {
 // that the update removes every funding notification address.
 func (r *UpdateAccountRequest) ClearFundingNotification() {
 	r.FundingNotification = []NotificationEmail{}
-}
-
-// Validate checks the request; nothing is sent when it fails. An update that
-// changes nothing is refused too.
-func (r *UpdateAccountRequest) Validate() error {
-	var v validator
-	r.check(&v)
-	return v.err()
-}
-
-// check records the request's problems into v.
-func (r *UpdateAccountRequest) check(v *validator) {
-	if r == nil || (r.DisplayName == "" && r.ContactEmail == "" && r.FundingNotification == nil) {
-		v.add("request", keyRequired, "set at least one of displayName, contactEmail and fundingNotification")
-		return
-	}
-	if r.DisplayName != "" {
-		v.displayName("displayName", r.DisplayName)
-	}
-	v.email("contactEmail", string(r.ContactEmail))
-	v.notificationEmails("fundingNotification", r.FundingNotification)
 }
 
 // LogValue presents the request to slog; see logValueOf.
@@ -241,22 +163,6 @@ func (p ListAccountsParams) LogValue() slog.Value { return logValueOf(p) }
 
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (p ListAccountsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
-
-// check records the filters' problems into v.
-func (p *ListAccountsParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	v.text("accountNumber", p.AccountNumber, singleLine)
-	v.text("displayName", p.DisplayName, singleLine)
-	v.email("contactEmail", string(p.ContactEmail))
-	v.currencyCodes("currencyCode", p.CurrencyCodes)
-	for i, e := range p.FundingNotificationEmails {
-		v.email(fmt.Sprintf("fundingNotificationEmail[%d]", i), string(e))
-	}
-	if p.MinBalance != nil && p.MaxBalance != nil && p.MinBalance.Cmp(*p.MaxBalance) > 0 {
-		v.add("maxBalance", keyUnprocessable, "must not be below minBalance")
-	}
-	v.dateRange("maxDateCreatedAt", p.CreatedAfter, p.CreatedBefore)
-}
 
 // query encodes the filters with Tango's parameter names.
 func (p *ListAccountsParams) query() url.Values {
@@ -299,7 +205,7 @@ func (s *AccountsService) get(ctx context.Context, customer, accountIdentifier s
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use All.
 func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) (*Page[Account], error) {
-	p, err := checkedParams(params, (*ListAccountsParams).check)
+	p, err := checkedParams(params, (*ListAccountsParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +216,7 @@ func (s *AccountsService) List(ctx context.Context, params *ListAccountsParams) 
 // caller's params are copied, never changed. Paging stops after the last page, on
 // an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *AccountsService) All(ctx context.Context, params *ListAccountsParams) iter.Seq2[*Account, error] {
-	return allPages(ctx, s.c, params, (*ListAccountsParams).check, s.List)
+	return allPages(ctx, s.c, params, (*ListAccountsParams).validate, s.List)
 }
 
 // Update changes an account's display name, contact address or funding
@@ -324,7 +230,7 @@ func (s *AccountsService) Update(ctx context.Context, customerIdentifier, accoun
 	var v validator
 	v.identifier("customerIdentifier", customerIdentifier)
 	v.identifier("accountIdentifier", accountIdentifier)
-	req.check(&v)
+	req.validate(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ type AsyncOrdersService struct{ c *Client }
 // Acceptance is not the outcome: pass the submission to Wait to learn which line
 // items placed a reward.
 func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRequest) (*AsyncOrderSubmission, error) {
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		ref := ""
 		if req != nil {
 			ref = req.ExternalRefID

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // ItemStatus is the state of a catalog item or brand, as Tango writes it
@@ -280,25 +278,6 @@ type CatalogParams struct {
 	FulfillmentTypes []FulfillmentType
 }
 
-// check records the filters' problems into v.
-func (p *CatalogParams) check(v *validator) {
-	if p.UTID != "" && !isUTID(p.UTID) {
-		v.add("utid", keyUTIDFormat, "must be U followed by 1 to 9 digits, such as U561593")
-	}
-	v.text("brandKey", p.BrandKey, singleLine)
-	v.text("brandName", p.BrandName, singleLine)
-	v.text("rewardName", p.RewardName, singleLine)
-	v.currencyCode("currencyCode", p.CurrencyCode)
-	if p.Country != "" && !countryPattern.MatchString(p.Country) {
-		v.add("country", keyUnprocessable, "must be a two- or three-letter ISO country code")
-	}
-	for i, id := range p.CategoryIDs {
-		if _, err := uuid.Parse(id); err != nil {
-			v.add(fmt.Sprintf("categoryIds[%d]", i), keyUnprocessable, "must be a category UUID")
-		}
-	}
-}
-
 // query encodes the filters with Tango's parameter names.
 func (p *CatalogParams) query() url.Values {
 	q := listQuery{url.Values{}}
@@ -360,7 +339,7 @@ func (s *CatalogService) ChoiceProductCatalog(ctx context.Context, choiceProduct
 // fetch reads a catalog at path.
 func (s *CatalogService) fetch(ctx context.Context, path string, p *CatalogParams) (*Catalog, error) {
 	var v validator
-	p.check(&v)
+	p.validate(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

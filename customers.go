@@ -2,13 +2,10 @@ package tango
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Display names of customers and accounts: 5 to 100 characters.
@@ -77,53 +74,13 @@ type CreateCustomerRequest struct {
 	DisplayName string `json:"displayName"`
 }
 
-// Validate checks the request against Tango's rules; nothing is sent when it
-// fails. Create calls it.
-func (r *CreateCustomerRequest) Validate() error {
-	var v validator
-	if r == nil {
-		v.add("request", keyRequired, "a request is required")
-		return v.err()
-	}
-	v.identifier("customerIdentifier", r.CustomerIdentifier)
-	v.customerDisplayName("displayName", r.DisplayName)
-	return v.err()
-}
-
-// customerDisplayName applies Tango's documented display name rule: 5 to 100
-// letters, digits, punctuation or space separators.
-func (v *validator) customerDisplayName(path, value string) {
-	if !v.displayName(path, value) {
-		return
-	}
-	for _, r := range value {
-		if !unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.Zs) {
-			v.add(path, keyUnprocessable, "may only hold letters, digits, punctuation and spaces")
-			return
-		}
-	}
-}
-
-// displayName checks a required display name: safe characters and 5 to 100 of
-// them. It reports whether the value passed.
-func (v *validator) displayName(path, value string) bool {
-	if !v.required(path, value) || !v.text(path, value, singleLine) {
-		return false
-	}
-	if n := utf8.RuneCountInString(value); n < minDisplayNameLength || n > maxDisplayNameLength {
-		v.add(path, keyLengthRange, fmt.Sprintf("must be %d to %d characters long", minDisplayNameLength, maxDisplayNameLength))
-		return false
-	}
-	return true
-}
-
 // Create creates a customer (POST /customers). Tango answers 409 when the
 // identifier (409.010, 409.012) or the display name (409.011) is taken.
 //
 // A create is never retried once it may have reached Tango: an uncertain outcome
 // is an *OutcomeUnknownError; look the customer up with Get before trying again.
 func (s *CustomersService) Create(ctx context.Context, req *CreateCustomerRequest) (*Customer, error) {
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodPost, "/customers", nil, req, retryUnsafe)
@@ -175,19 +132,6 @@ type ListCustomersParams struct {
 	CursorParams
 }
 
-// check records the filters' problems into v.
-func (p *ListCustomersParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	v.text("displayName", p.DisplayName, singleLine)
-	v.text("accountDisplayName", p.AccountDisplayName, singleLine)
-	if p.AccountIdentifier != "" {
-		v.identifier("accountIdentifier", p.AccountIdentifier)
-	}
-	v.text("accountNumber", p.AccountNumber, singleLine)
-	v.dateRange("customerMaxDateCreatedAt", p.CreatedAfter, p.CreatedBefore)
-	v.dateRange("accountMaxDateCreatedAt", p.AccountCreatedAfter, p.AccountCreatedBefore)
-}
-
 // query encodes the filters with Tango's parameter names.
 func (p *ListCustomersParams) query() url.Values {
 	q := listQuery{url.Values{}}
@@ -208,7 +152,7 @@ func (p *ListCustomersParams) query() url.Values {
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use All.
 func (s *CustomersService) List(ctx context.Context, params *ListCustomersParams) (*Page[Customer], error) {
-	p, err := checkedParams(params, (*ListCustomersParams).check)
+	p, err := checkedParams(params, (*ListCustomersParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +163,7 @@ func (s *CustomersService) List(ctx context.Context, params *ListCustomersParams
 // caller's params are copied, never changed. Paging stops after the last page,
 // on an empty page or when Tango repeats a cursor; an error ends the walk.
 func (s *CustomersService) All(ctx context.Context, params *ListCustomersParams) iter.Seq2[*Customer, error] {
-	return allPages(ctx, s.c, params, (*ListCustomersParams).check, s.List)
+	return allPages(ctx, s.c, params, (*ListCustomersParams).validate, s.List)
 }
 
 // ListAccounts fetches one page of a customer's accounts, with balances
@@ -241,15 +185,6 @@ func (s *CustomersService) AllAccounts(ctx context.Context, customerIdentifier s
 	})
 }
 
-// customerAccountsCheck checks a customer's account list: the customer's
-// identifier, then the filters.
-func customerAccountsCheck(customerIdentifier string) func(*ListAccountsParams, *validator) {
-	return func(p *ListAccountsParams, v *validator) {
-		v.identifier("customerIdentifier", customerIdentifier)
-		p.check(v)
-	}
-}
-
 // CreateAccount creates an account under a customer
 // (POST /customers/{customerIdentifier}/accounts). Its currency can never change
 // once the account has transactions. Tango answers 409 when the identifier
@@ -261,7 +196,7 @@ func customerAccountsCheck(customerIdentifier string) func(*ListAccountsParams, 
 func (s *CustomersService) CreateAccount(ctx context.Context, customerIdentifier string, req *CreateAccountRequest) (*Account, error) {
 	var v validator
 	v.identifier("customerIdentifier", customerIdentifier)
-	req.check(&v)
+	req.validate(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"time"
 )
 
@@ -32,12 +30,6 @@ const (
 // MaxCreditCardsPerAccount is how many cards Tango lets one account register
 // (422.050 beyond it).
 const MaxCreditCardsPerAccount = 10
-
-var (
-	cardNumberPattern = regexp.MustCompile(`^[0-9]{12,19}$`)
-	cardCVVPattern    = regexp.MustCompile(`^[0-9]{3,4}$`)
-	cardExpiryPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
-)
 
 // CreditCardDetails is the card itself. Number and VerificationNumber are
 // [Secret]s: they print as [REDACTED] everywhere, encoding/json included (PCI
@@ -126,94 +118,6 @@ func (r RegisterCreditCardRequest) LogValue() slog.Value { return logValueOf(r) 
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (r RegisterCreditCardRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
 
-// Validate checks the request before anything is sent: identifiers, label, the
-// card number's digits and Luhn check digit, the expiry and security code
-// formats, the billing address's required fields and email, and characters Tango
-// refuses as possibly insecure. Messages never repeat the values.
-func (r *RegisterCreditCardRequest) Validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	v.identifier("customerIdentifier", r.CustomerIdentifier)
-	v.identifier("accountIdentifier", r.AccountIdentifier)
-	if v.required("label", r.Label) {
-		v.text("label", r.Label, singleLine)
-	}
-	if v.required("ipAddress", r.IPAddress) && net.ParseIP(r.IPAddress) == nil {
-		v.add("ipAddress", keyUnprocessable, "must be an IPv4 or IPv6 address")
-	}
-	number := r.CreditCard.Number.Reveal()
-	switch {
-	case number == "":
-		v.add("creditCard.number", keyRequired, "a value is required")
-	case !cardNumberPattern.MatchString(number):
-		v.add("creditCard.number", keyUnprocessable, "must be 12 to 19 digits, with no spaces or dashes")
-	case !luhnValid(number):
-		v.add("creditCard.number", keyUnprocessable, "is not a valid card number (check digit mismatch)")
-	}
-	if v.required("creditCard.expiration", r.CreditCard.Expiration) && !cardExpiryPattern.MatchString(r.CreditCard.Expiration) {
-		v.add("creditCard.expiration", keyUnprocessable, "must be the expiry month as YYYY-MM")
-	}
-	cvv := r.CreditCard.VerificationNumber.Reveal()
-	switch {
-	case cvv == "":
-		v.add("creditCard.verificationNumber", keyRequired, "a value is required")
-	case !cardCVVPattern.MatchString(cvv):
-		v.add("creditCard.verificationNumber", keyUnprocessable, "must be 3 or 4 digits")
-	}
-	validateBillingAddress(&v, &r.BillingAddress)
-	for i, ci := range r.ContactInformation {
-		p := fmt.Sprintf("contactInformation[%d]", i)
-		v.text(p+".fullName", string(ci.FullName), singleLine)
-		v.email(p+".emailAddress", string(ci.EmailAddress))
-	}
-	return v.err()
-}
-
-// validateBillingAddress checks the billing address's required fields.
-func validateBillingAddress(v *validator, a *BillingAddress) {
-	for _, f := range []struct {
-		name, value string
-		required    bool
-	}{
-		{"firstName", string(a.FirstName), true}, {"lastName", string(a.LastName), true},
-		{"addressLine1", string(a.AddressLine1), true}, {"addressLine2", string(a.AddressLine2), false},
-		{"city", string(a.City), true}, {"state", a.State, true}, {"postalCode", string(a.PostalCode), true},
-	} {
-		p := "billingAddress." + f.name
-		if f.required && !v.required(p, f.value) {
-			continue
-		}
-		v.text(p, f.value, singleLine)
-	}
-	if v.required("billingAddress.country", a.Country) && !countryPattern.MatchString(a.Country) {
-		v.add("billingAddress.country", keyUnprocessable, "must be an ISO 3166 country code, such as US")
-	}
-	if v.required("billingAddress.emailAddress", string(a.EmailAddress)) {
-		v.email("billingAddress.emailAddress", string(a.EmailAddress))
-	}
-}
-
-// luhnValid checks a card number's check digit.
-func luhnValid(digits string) bool {
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
-
 // registerCardWire is the POST /creditCards body as sent: the request as it
 // encodes itself, with the card details revealed (the outer field wins in
 // encoding/json). It is the only place the card number and security code are.
@@ -276,7 +180,7 @@ func (c CreditCard) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }
 // idempotency key, so an uncertain outcome is an *OutcomeUnknownError; list the
 // account's cards before trying again.
 func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCreditCardRequest) (*CreditCard, error) {
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	body := registerCardWire{
@@ -325,21 +229,6 @@ type UnregisterCreditCardRequest struct {
 	CreditCardToken string `json:"creditCardToken"`
 }
 
-// validate checks the identifiers and the token.
-func (r *UnregisterCreditCardRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	v.identifier("customerIdentifier", r.CustomerIdentifier)
-	v.identifier("accountIdentifier", r.AccountIdentifier)
-	if v.required("creditCardToken", r.CreditCardToken) {
-		v.text("creditCardToken", r.CreditCardToken, singleLine)
-	}
-	return v.err()
-}
-
 // CreditCardUnregistration is Tango's answer to unregistering a card.
 type CreditCardUnregistration struct {
 	// Token is the card's token.
@@ -360,7 +249,7 @@ func (u *CreditCardUnregistration) setRequestID(id string) { u.RequestID = id }
 // registered there. It is never retried once it may have reached Tango; after an
 // *OutcomeUnknownError, read the card (GetCreditCard) to see its status.
 func (s *FundingService) UnregisterCreditCard(ctx context.Context, req *UnregisterCreditCardRequest) (*CreditCardUnregistration, error) {
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodPost, "/creditCardUnregisters", nil, req, retryUnsafe)
@@ -403,27 +292,6 @@ func (p ListCreditCardsParams) LogValue() slog.Value { return logValueOf(p) }
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (p ListCreditCardsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
-// check records the filters' problems into v.
-func (p *ListCreditCardsParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	if p.CustomerIdentifier != "" {
-		v.identifier("customerIdentifier", p.CustomerIdentifier)
-	}
-	if p.AccountIdentifier != "" {
-		v.identifier("accountIdentifier", p.AccountIdentifier)
-	}
-	for _, f := range []struct{ path, value string }{
-		{"accountNumber", p.AccountNumber}, {"token", p.Token}, {"label", p.Label},
-		{"lastFourDigits", p.LastFourDigits}, {"fullName", string(p.FullName)},
-	} {
-		v.text(f.path, f.value, singleLine)
-	}
-	if p.ExpirationDate != "" && !cardExpiryPattern.MatchString(p.ExpirationDate) {
-		v.add("expirationDate", keyUnprocessable, "must be the expiry month as YYYY-MM")
-	}
-	v.email("emailAddress", string(p.EmailAddress))
-}
-
 // query encodes the filters with Tango's parameter names.
 func (p *ListCreditCardsParams) query() url.Values {
 	q := url.Values{}
@@ -447,7 +315,7 @@ func (p *ListCreditCardsParams) query() url.Values {
 // paginate=true). params may be nil; pass Page.NextCursor back in
 // params.NextCursor for the next page, or use AllCreditCards.
 func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCreditCardsParams) (*Page[CreditCard], error) {
-	p, err := checkedParams(params, (*ListCreditCardsParams).check)
+	p, err := checkedParams(params, (*ListCreditCardsParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -459,5 +327,5 @@ func (s *FundingService) ListCreditCards(ctx context.Context, params *ListCredit
 // after the last page, on an empty page or when Tango repeats a cursor; an error
 // ends the walk.
 func (s *FundingService) AllCreditCards(ctx context.Context, params *ListCreditCardsParams) iter.Seq2[*CreditCard, error] {
-	return allPages(ctx, s.c, params, (*ListCreditCardsParams).check, s.ListCreditCards)
+	return allPages(ctx, s.c, params, (*ListCreditCardsParams).validate, s.ListCreditCards)
 }

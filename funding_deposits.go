@@ -47,30 +47,6 @@ type DepositRequest struct {
 	ExternalRefID string
 }
 
-// validate checks the identifiers, token, amount and key.
-func (r *DepositRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	v.identifier("customerIdentifier", r.CustomerIdentifier)
-	v.identifier("accountIdentifier", r.AccountIdentifier)
-	if v.required("creditCardToken", r.CreditCardToken) {
-		v.text("creditCardToken", r.CreditCardToken, singleLine)
-	}
-	v.requestAmount("amount", r.Amount)
-	validateFundingKey(&v, r.ExternalRefID)
-	return v.err()
-}
-
-// validateFundingKey checks an optional externalRefID.
-func validateFundingKey(v *validator, ref string) {
-	if v.text("externalRefID", ref, singleLine) {
-		v.maxLength("externalRefID", ref, maxExternalRefIDLength, keyExternalRefIDLength)
-	}
-}
-
 // depositWire is the POST /creditCardDeposits body as sent.
 type depositWire struct {
 	CustomerIdentifier string `json:"customerIdentifier"`
@@ -153,7 +129,7 @@ func (d *Deposit) setRequestID(id string) { d.RequestID = id }
 // *DuplicateFundingError says that it was. That is what the key is for, not a
 // mistake. Calling again with a new key instead can deposit twice.
 func (s *FundingService) Deposit(ctx context.Context, req *DepositRequest) (*Deposit, error) {
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	key, generated := fundingKey(req.ExternalRefID)

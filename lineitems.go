@@ -303,27 +303,6 @@ func (p ListLineItemsParams) LogValue() slog.Value { return logValueOf(p) }
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (p ListLineItemsParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
-// validate checks the paging and filter formats.
-func (p *ListLineItemsParams) validate() error {
-	var v validator
-	if p.ElementsPerBlock < 0 || p.ElementsPerBlock > MaxLineItemsPerPage {
-		v.add("elementsPerBlock", "422.042", fmt.Sprintf("must be 0 to %d", MaxLineItemsPerPage))
-	}
-	if p.AccountIdentifier != "" {
-		v.identifier("accountIdentifier", p.AccountIdentifier)
-	}
-	v.email("recipientEmail", string(p.RecipientEmail))
-	v.mobileNumber("recipientMobileNumber", string(p.RecipientMobile))
-	v.etid("etid", p.ETID)
-	if !p.StartDate.IsZero() && !p.EndDate.IsZero() && !p.EndDate.After(p.StartDate) {
-		v.add("endDate", "422.041", "must come after startDate")
-	}
-	if p.PagePrevious && len(p.PageKeys) == 0 {
-		v.add("pagePrevious", keyUnprocessable, "needs the pageKeys of the page to go back from")
-	}
-	return v.err()
-}
-
 // query encodes the filters and paging with Tango's parameter names. pageKeys is
 // repeated, one value per key.
 func (p *ListLineItemsParams) query() url.Values {
@@ -417,7 +396,7 @@ func (s *LineItemsService) list(ctx context.Context, params *ListLineItemsParams
 	if params != nil {
 		p = *params
 	}
-	if err := p.validate(); err != nil {
+	if err := validateRequest(&p); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodGet, "/lineItems", p.query(), nil, retryRead)
@@ -515,11 +494,4 @@ func lineItemPath(id, action string) string {
 		p += "/" + action
 	}
 	return p
-}
-
-// requirePathID refuses an empty path parameter before anything is sent.
-func requirePathID(name, value string) error {
-	var v validator
-	v.pathID(name, value)
-	return v.err()
 }

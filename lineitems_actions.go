@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 )
 
@@ -17,9 +16,6 @@ import (
 
 // Limits of PATCH /lineItems/{id}.
 const maxLineItemNotesLength = 150
-
-// lineItemCampaignPattern is Tango's rule for a line item's campaign.
-var lineItemCampaignPattern = regexp.MustCompile(`^[a-zA-Z0-9 ]{0,100}$`)
 
 // ReasonCode says why a line item is cancelled, frozen, unfrozen, reissued or
 // resent. It is a string type so that codes Tango adds later can be sent and
@@ -76,28 +72,6 @@ type UpdateLineItemRequest struct {
 	OrderNotes *string `json:"orderNotes,omitempty"`
 }
 
-// validate checks the fields that are set.
-func (r *UpdateLineItemRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	if r.PurchaseOrderNumber == nil && r.Campaign == nil && r.OrderNotes == nil {
-		v.add("body", keyRequired, "set at least one field to change")
-	}
-	if r.PurchaseOrderNumber != nil {
-		v.text("purchaseOrderNumber", *r.PurchaseOrderNumber, singleLine)
-	}
-	if r.Campaign != nil && !lineItemCampaignPattern.MatchString(*r.Campaign) {
-		v.add("campaign", keyUnprocessable, "must be at most 100 letters, digits and spaces")
-	}
-	if r.OrderNotes != nil {
-		v.boundedText("orderNotes", *r.OrderNotes, multiLine, maxLineItemNotesLength)
-	}
-	return v.err()
-}
-
 // LineItemActionRequest is the body of the cancel, freeze and unfreeze actions.
 type LineItemActionRequest struct {
 	// ReasonCode says why (required; see ReasonCode for the codes each action
@@ -105,26 +79,6 @@ type LineItemActionRequest struct {
 	ReasonCode ReasonCode `json:"reasonCode"`
 	// OtherReason explains, with ReasonOther.
 	OtherReason string `json:"otherReason,omitempty"`
-}
-
-// validate checks the reason.
-func (r *LineItemActionRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	validateReason(&v, r.ReasonCode, r.OtherReason, true)
-	return v.err()
-}
-
-// validateReason checks a reason code and its explanation.
-func validateReason(v *validator, code ReasonCode, other string, required bool) {
-	if required {
-		v.required("reasonCode", string(code))
-	}
-	v.text("reasonCode", string(code), singleLine)
-	v.text("otherReason", other, multiLine)
 }
 
 // ReissueRequest is the body of POST /lineItems/{id}/reissue: the reward is
@@ -148,34 +102,6 @@ type ReissueRequest struct {
 
 // LogValue presents the request to slog; see logValueOf.
 func (r ReissueRequest) LogValue() slog.Value { return logValueOf(r) }
-
-// validate checks the reason and the replacements.
-func (r *ReissueRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	validateReason(&v, r.ReasonCode, r.OtherReason, true)
-	if r.Amount != nil {
-		v.requestAmount("amount", *r.Amount)
-	}
-	if r.DeliveryMethod != "" && !r.DeliveryMethod.orderable() {
-		v.add("deliveryMethod", keyUnprocessable,
-			"unknown delivery method; use NONE, EMAIL, PHONE, ADDRESS, EMBEDDED, EMBEDDED_COMPONENT or WHATSAPP")
-	}
-	if rc := r.Recipient; rc != nil {
-		v.email("recipient.email", string(rc.Email))
-		v.boundedText("recipient.firstName", string(rc.FirstName), singleLine, maxNameLength)
-		v.boundedText("recipient.lastName", string(rc.LastName), singleLine, maxNameLength)
-		v.mobileNumber("recipient.mobileNumber", string(rc.MobileNumber))
-		if rc.Address != nil {
-			v.add("recipient.address", keyAddressNotAllowed, "a reissue cannot change the postal address")
-		}
-	}
-	v.boundedText("notes", r.Notes, multiLine, maxNotesLength)
-	return v.err()
-}
 
 // wireBody returns a copy of the request with the amount written with at most 2
 // decimals, as Tango requires.
@@ -211,19 +137,6 @@ func (r LineItemResendRequest) LogValue() slog.Value { return logValueOf(r) }
 
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (r LineItemResendRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
-
-// validate checks the contact fields and the reason.
-func (r *LineItemResendRequest) validate() error {
-	var v validator
-	if r == nil {
-		return nil
-	}
-	v.email("newEmail", string(r.NewEmail))
-	v.mobileNumber("newMobileNumber", string(r.NewMobileNumber))
-	v.etid("newEtid", r.NewETID)
-	validateReason(&v, r.ReasonCode, r.OtherReason, false)
-	return v.err()
-}
 
 // LineItemResend is Tango's record of a line item resend (ResendView). The
 // address and number the reward went to are [Private].
@@ -273,7 +186,7 @@ func (s *LineItemsService) Update(ctx context.Context, referenceLineItemID strin
 	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
@@ -307,7 +220,7 @@ func (s *LineItemsService) action(ctx context.Context, id, name string, req *Lin
 	if err := requirePathID("referenceLineItemID", id); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	if err := s.vetLineItemFirst(ctx, id); err != nil {
@@ -338,7 +251,7 @@ func (s *LineItemsService) Reissue(ctx context.Context, referenceLineItemID stri
 	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {
@@ -364,7 +277,7 @@ func (s *LineItemsService) Resend(ctx context.Context, referenceLineItemID strin
 	if err := requirePathID("referenceLineItemID", referenceLineItemID); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	if err := s.vetLineItemFirst(ctx, referenceLineItemID); err != nil {

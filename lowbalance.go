@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Limits of the low balance alert list (page-based, like GET /orders).
@@ -75,19 +73,6 @@ type CreateLowBalanceAlertRequest struct {
 	BalanceAlertNotification []NotificationEmail `json:"balanceAlertNotification,omitempty"`
 }
 
-// Validate checks the request; nothing is sent when it fails.
-func (r *CreateLowBalanceAlertRequest) Validate() error {
-	var v validator
-	if r == nil {
-		v.add("request", keyRequired, "a request is required")
-		return v.err()
-	}
-	v.alertName(r.BalanceAlertDisplayName)
-	v.threshold(r.BalanceAlertThreshold)
-	v.notificationEmails("balanceAlertNotification", r.BalanceAlertNotification)
-	return v.err()
-}
-
 // LogValue presents the request to slog; see logValueOf.
 func (r CreateLowBalanceAlertRequest) LogValue() slog.Value { return logValueOf(r) }
 
@@ -112,43 +97,11 @@ type UpdateLowBalanceAlertRequest struct {
 	BalanceAlertNotification []NotificationEmail `json:"balanceAlertNotification,omitzero"`
 }
 
-// Validate checks the request; nothing is sent when it fails. An update that
-// changes nothing is refused too.
-func (r *UpdateLowBalanceAlertRequest) Validate() error {
-	var v validator
-	if r == nil || (r.BalanceAlertDisplayName == "" && r.BalanceAlertThreshold == nil && r.BalanceAlertNotification == nil) {
-		v.add("request", keyRequired, "set at least one of balanceAlertDisplayName, balanceAlertThreshold and balanceAlertNotification")
-		return v.err()
-	}
-	v.alertName(r.BalanceAlertDisplayName)
-	if r.BalanceAlertThreshold != nil {
-		v.threshold(*r.BalanceAlertThreshold)
-	}
-	v.notificationEmails("balanceAlertNotification", r.BalanceAlertNotification)
-	return v.err()
-}
-
 // LogValue presents the request to slog; see logValueOf.
 func (r UpdateLowBalanceAlertRequest) LogValue() slog.Value { return logValueOf(r) }
 
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (r UpdateLowBalanceAlertRequest) Format(f fmt.State, verb rune) { formatValue(f, verb, r) }
-
-// alertName checks an optional alert display name.
-func (v *validator) alertName(name string) {
-	v.boundedText("balanceAlertDisplayName", name, singleLine, maxAlertNameLength)
-}
-
-// threshold checks an alert threshold: not negative, at most 2 decimals.
-func (v *validator) threshold(a Amount) {
-	if a.Sign() < 0 {
-		v.add("balanceAlertThreshold", keyNotNegative, "must not be negative")
-		return
-	}
-	if a.decimalPlaces() > maxRequestDecimals {
-		v.add("balanceAlertThreshold", keyAmountDecimals, "must have at most 2 decimal places")
-	}
-}
 
 // DeletedLowBalanceAlert is Tango's answer to deleting an alert.
 type DeletedLowBalanceAlert struct {
@@ -171,17 +124,6 @@ type ListLowBalanceAlertsParams struct {
 	// ElementsPerBlock is the page size, at most 100; Page is 0-based.
 	ElementsPerBlock int
 	Page             int
-}
-
-// check records the filters' problems into v.
-func (p *ListLowBalanceAlertsParams) check(v *validator) {
-	v.text("balanceAlertDisplayName", p.BalanceAlertDisplayName, singleLine)
-	if p.ElementsPerBlock < 0 || p.ElementsPerBlock > MaxLowBalanceAlertsPerPage {
-		v.add("elementsPerBlock", "422.042", fmt.Sprintf("must be 0 to %d", MaxLowBalanceAlertsPerPage))
-	}
-	if p.Page < 0 {
-		v.add("page", keyNotNegative, "must not be negative")
-	}
 }
 
 // query encodes the filters with Tango's parameter names.
@@ -230,22 +172,6 @@ func alertsPath(customer, account, id string) string {
 	return p
 }
 
-// checkAlertTarget checks the identifiers every alert call names.
-func checkAlertTarget(v *validator, customer, account string) {
-	v.identifier("customerIdentifier", customer)
-	v.identifier("accountIdentifier", account)
-}
-
-// checkAlertID checks an alert id: Tango issues UUIDs.
-func checkAlertID(v *validator, id string) {
-	if !v.required("balanceAlertID", id) {
-		return
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		v.add("balanceAlertID", keyUnprocessable, "must be an alert id as Tango returned it (a UUID)")
-	}
-}
-
 // alertCall sends one alert request and decodes the answer into a new T.
 func alertCall[T any, PT stamped[T]](ctx context.Context, c *Client, method, customer, account, id string, q url.Values, body any) (*T, error) {
 	mode := retryRead
@@ -271,7 +197,7 @@ func (s *LowBalanceAlertsService) Create(ctx context.Context, customerIdentifier
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPost, customerIdentifier, accountIdentifier, "", nil, req)
@@ -287,7 +213,7 @@ func (s *LowBalanceAlertsService) List(ctx context.Context, customerIdentifier, 
 	}
 	var v validator
 	checkAlertTarget(&v, customerIdentifier, accountIdentifier)
-	p.check(&v)
+	p.validate(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -360,7 +286,7 @@ func (s *LowBalanceAlertsService) Update(ctx context.Context, customerIdentifier
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	return alertCall[LowBalanceAlert](ctx, s.c, http.MethodPatch, customerIdentifier, accountIdentifier, balanceAlertID, nil, req)

@@ -110,7 +110,7 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		}
 		return nil, &OrderError{ExternalRefID: ref, Err: fmt.Errorf("tango: POST /orders: %w", errNilContext)}
 	}
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		ref := ""
 		if req != nil {
 			ref = req.ExternalRefID

@@ -60,25 +60,6 @@ func (p ListOrdersParams) LogValue() slog.Value { return logValueOf(p) }
 // Format prints the value for every fmt verb as LogValue presents it; see formatValue.
 func (p ListOrdersParams) Format(f fmt.State, verb rune) { formatValue(f, verb, p) }
 
-// validate checks the paging and date rules Tango enforces.
-func (p *ListOrdersParams) validate() error {
-	var v validator
-	if p.ElementsPerBlock < 0 || p.ElementsPerBlock > MaxOrdersPerPage {
-		v.add("elementsPerBlock", "422.042", fmt.Sprintf("must be 0 to %d", MaxOrdersPerPage))
-	}
-	if p.Page < 0 {
-		v.add("page", keyNotNegative, "must not be negative")
-	}
-	if !p.StartDate.IsZero() && !p.EndDate.IsZero() {
-		if !p.EndDate.After(p.StartDate) {
-			v.add("endDate", "422.041", "must come after startDate")
-		} else if p.EndDate.Sub(p.StartDate) > MaxOrderWindow {
-			v.add("endDate", "422.043", "must be at most 100 days after startDate")
-		}
-	}
-	return v.err()
-}
-
 // query encodes the filters with Tango's parameter names.
 func (p *ListOrdersParams) query() url.Values {
 	q := url.Values{}
@@ -155,7 +136,7 @@ func (s *OrdersService) List(ctx context.Context, params *ListOrdersParams) (*Or
 	if params != nil {
 		p = *params
 	}
-	if err := p.validate(); err != nil {
+	if err := validateRequest(&p); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodGet, "/orders", p.query(), nil, retryRead)

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -39,39 +38,6 @@ type CursorParams struct {
 	// PrevCursor asks for the page before the one that returned it
 	// (Page.PrevCursor).
 	PrevCursor string
-}
-
-// validate records the paging rules: the page size range and one cursor at most.
-func (p *CursorParams) validate(v *validator) {
-	if p.MaxResults < 0 || p.MaxResults > MaxCursorPageSize {
-		v.add("maxResults", keyUnprocessable, fmt.Sprintf("must be 1 to %d (0 for Tango's default)", MaxCursorPageSize))
-	}
-	if p.NextCursor != "" && p.PrevCursor != "" {
-		v.add("nextCursor", keyUnprocessable, "set nextCursor or prevCursor, not both")
-	}
-	// Cursors are opaque base64 tokens from Tango; anything that could not be one
-	// is refused rather than sent.
-	for _, c := range []struct{ path, value string }{{"nextCursor", p.NextCursor}, {"prevCursor", p.PrevCursor}} {
-		if c.value != "" && !isCursorToken(c.value) {
-			v.add(c.path, keyUnprocessable, "must be a cursor exactly as Tango returned it")
-		}
-	}
-}
-
-// isCursorToken reports whether s only holds characters a base64 cursor can have
-// (either alphabet, with padding) and is of a sane length.
-func isCursorToken(s string) bool {
-	if len(s) > 4096 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		ok := isASCIIAlnum(rune(c)) || c == '+' || c == '/' || c == '-' || c == '_' || c == '='
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // apply adds paginate=true and the paging fields to q.
@@ -307,13 +273,5 @@ func (q listQuery) time(k string, t time.Time) {
 func (q listQuery) amount(k string, a *Amount) {
 	if a != nil {
 		q.Set(k, a.String())
-	}
-}
-
-// dateRange records a problem when both ends of a date filter are set and the
-// end is before the start.
-func (v *validator) dateRange(path string, from, to time.Time) {
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		v.add(path, keyUnprocessable, "must not be before the start of the range")
 	}
 }

@@ -3,7 +3,6 @@ package tango
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -35,17 +34,10 @@ type ChoiceProductsParams struct {
 	Countries []string
 }
 
-// check records the filters' problems into v.
-func (p *ChoiceProductsParams) check(v *validator) {
-	v.text("rewardName", p.RewardName, singleLine)
-	v.currencyCode("currencyCode", p.CurrencyCode)
-	v.countries("countries", p.Countries)
-}
-
 // ChoiceProducts lists the platform's choice products (GET /choiceProducts);
 // params may be nil.
 func (s *ReferenceService) ChoiceProducts(ctx context.Context, params *ChoiceProductsParams) ([]*ChoiceProduct, error) {
-	p, err := checkedParams(params, (*ChoiceProductsParams).check)
+	p, err := checkedParams(params, (*ChoiceProductsParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -109,27 +101,11 @@ type RewardCountriesParams struct {
 	CursorParams
 }
 
-// check records the filters' problems into v.
-func (p *RewardCountriesParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	v.countries("countries", p.Countries)
-	v.currencyCodes("preferredCurrencies", p.PreferredCurrencies)
-}
-
-// countries checks a list of ISO country codes.
-func (v *validator) countries(path string, list []string) {
-	for i, c := range list {
-		if !countryPattern.MatchString(c) {
-			v.add(fmt.Sprintf("%s[%d]", path, i), keyUnprocessable, "must be a two- or three-letter ISO country code")
-		}
-	}
-}
-
 // RewardCountries fetches one page of the countries choice products can be
 // fulfilled in (GET /rewardCountries; Tango takes the country and currency
 // filters as comma-separated lists). params may be nil.
 func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCountriesParams) (*Page[RewardCountry], error) {
-	p, err := checkedParams(params, (*RewardCountriesParams).check)
+	p, err := checkedParams(params, (*RewardCountriesParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +118,7 @@ func (s *ReferenceService) RewardCountries(ctx context.Context, params *RewardCo
 // AllRewardCountries walks every reward country that matches params, page after
 // page (see RewardCountries). The caller's params are copied, never changed.
 func (s *ReferenceService) AllRewardCountries(ctx context.Context, params *RewardCountriesParams) iter.Seq2[*RewardCountry, error] {
-	return allPages(ctx, s.c, params, (*RewardCountriesParams).check, s.RewardCountries)
+	return allPages(ctx, s.c, params, (*RewardCountriesParams).validate, s.RewardCountries)
 }
 
 // MobileCountry is a country rewards can be delivered to by text message
@@ -235,18 +211,11 @@ type ExchangeRatesParams struct {
 	CursorParams
 }
 
-// check records the filters' problems into v.
-func (p *ExchangeRatesParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	v.currencyCodes("baseCurrency", p.BaseCurrencies)
-	v.currencyCodes("rewardCurrency", p.RewardCurrencies)
-}
-
 // ExchangeRates fetches one page of Tango's exchange rates (GET /exchangerates
 // with paginate=true); params may be nil. Pass NextCursor back in
 // params.NextCursor for the next page, or use AllExchangeRates.
 func (s *ReferenceService) ExchangeRates(ctx context.Context, params *ExchangeRatesParams) (*ExchangeRates, error) {
-	p, err := checkedParams(params, (*ExchangeRatesParams).check)
+	p, err := checkedParams(params, (*ExchangeRatesParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +235,7 @@ func (s *ReferenceService) ExchangeRates(ctx context.Context, params *ExchangeRa
 // AllExchangeRates walks every exchange rate that matches params, page after
 // page (see ExchangeRates). The caller's params are copied, never changed.
 func (s *ReferenceService) AllExchangeRates(ctx context.Context, params *ExchangeRatesParams) iter.Seq2[*ExchangeRate, error] {
-	return allPages(ctx, s.c, params, (*ExchangeRatesParams).check, func(ctx context.Context, q *ExchangeRatesParams) (*Page[ExchangeRate], error) {
+	return allPages(ctx, s.c, params, (*ExchangeRatesParams).validate, func(ctx context.Context, q *ExchangeRatesParams) (*Page[ExchangeRate], error) {
 		rates, err := s.ExchangeRates(ctx, q)
 		if err != nil {
 			return nil, err

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 )
 
@@ -23,9 +22,6 @@ const (
 
 // maxSMSMessageLength is Tango's limit on smsMessageBody.
 const maxSMSMessageLength = 90
-
-// accentColorPattern is "#RRGGBB".
-var accentColorPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 
 // AccessControlType says who may use a template, or whose default it is. A string
 // type: unknown values decode.
@@ -107,56 +103,6 @@ type CreateTemplateRequest struct {
 	Defaults []AccessControl `json:"defaults,omitempty"`
 }
 
-// Validate checks the request before anything is sent: required fields, the
-// accent color, the SMS length, access control entries and characters Tango
-// refuses as possibly insecure.
-func (r *CreateTemplateRequest) Validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	for _, f := range []struct {
-		path, value string
-		kind        textKind
-	}{
-		{"name", r.Name, singleLine}, {"fromName", r.FromName, singleLine}, {"subject", r.Subject, singleLine},
-		{"headerImage", r.HeaderImage, singleLine}, {"headerImageAltText", r.HeaderImageAltText, singleLine},
-		{"accentColor", r.AccentColor, singleLine}, {"messageBody", r.MessageBody, multiLine},
-		{"closing", r.Closing, multiLine},
-	} {
-		if v.required(f.path, f.value) {
-			v.text(f.path, f.value, f.kind)
-		}
-	}
-	validateTemplateFields(&v, r.AccentColor, r.SMSMessageBody, r.CustomerServiceMessage, r.AccessControl, r.Defaults)
-	return v.err()
-}
-
-// validateTemplateFields checks the fields create and update share.
-func validateTemplateFields(v *validator, accent, sms, service string, access, defaults []AccessControl) {
-	if accent != "" && !accentColorPattern.MatchString(accent) {
-		v.add("accentColor", keyUnprocessable, "must be a color as #RRGGBB")
-	}
-	v.boundedText("smsMessageBody", sms, multiLine, maxSMSMessageLength)
-	v.text("customerServiceMessage", service, multiLine)
-	for _, l := range []struct {
-		name string
-		list []AccessControl
-	}{{"accessControl", access}, {"defaults", defaults}} {
-		for i, a := range l.list {
-			p := l.name + "[" + strconv.Itoa(i) + "]"
-			v.required(p+".type", string(a.Type))
-			switch a.Type {
-			case AccessCustomer, AccessAccount:
-				v.identifier(p+".identifier", a.Identifier)
-			default:
-				v.text(p+".identifier", a.Identifier, singleLine)
-			}
-		}
-	}
-}
-
 // UpdateTemplateRequest is the body of PATCH /digitalTemplates/{etid}. A nil
 // field is left alone. For AccessControl and Defaults, nil leaves the list alone
 // and an empty, non-nil slice clears it.
@@ -206,38 +152,6 @@ func (r *UpdateTemplateRequest) wire() updateTemplateWire {
 		w.Defaults = &r.Defaults
 	}
 	return w
-}
-
-// validate checks the fields that are set. A required field of the template
-// cannot be cleared.
-func (r *UpdateTemplateRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	for _, f := range []struct {
-		path  string
-		value *string
-		kind  textKind
-	}{
-		{"name", r.Name, singleLine}, {"fromName", r.FromName, singleLine}, {"subject", r.Subject, singleLine},
-		{"headerImage", r.HeaderImage, singleLine}, {"headerImageAltText", r.HeaderImageAltText, singleLine},
-		{"accentColor", r.AccentColor, singleLine}, {"messageBody", r.MessageBody, multiLine},
-		{"closing", r.Closing, multiLine},
-	} {
-		if f.value != nil && v.required(f.path, *f.value) {
-			v.text(f.path, *f.value, f.kind)
-		}
-	}
-	deref := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	validateTemplateFields(&v, deref(r.AccentColor), deref(r.SMSMessageBody), deref(r.CustomerServiceMessage), r.AccessControl, r.Defaults)
-	return v.err()
 }
 
 // ListTemplatesParams pages GET /digitalTemplates. Pages are 0-based.
@@ -365,7 +279,7 @@ func (s *TemplatesService) Get(ctx context.Context, etid string) (*Template, err
 // have reached Tango; after an *OutcomeUnknownError, look for the name in List
 // before trying again.
 func (s *TemplatesService) Create(ctx context.Context, req *CreateTemplateRequest) (*Template, error) {
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodPost, "/digitalTemplates", nil, req, retryUnsafe)
@@ -381,7 +295,7 @@ func (s *TemplatesService) Update(ctx context.Context, etid string, req *UpdateT
 	if err := checkETID(etid); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	body := req.wire()
@@ -406,12 +320,3 @@ func (s *TemplatesService) Delete(ctx context.Context, etid string) (*Response, 
 
 // templatePath is /digitalTemplates/{etid}.
 func templatePath(etid string) string { return "/digitalTemplates/" + url.PathEscape(etid) }
-
-// checkETID refuses an empty or malformed template id.
-func checkETID(etid string) error {
-	var v validator
-	if v.required("etid", etid) {
-		v.etid("etid", etid)
-	}
-	return v.err()
-}

@@ -30,24 +30,6 @@ type TransferRequest struct {
 	ExternalRefID string
 }
 
-// validate checks the accounts, amount, notes and key.
-func (r *TransferRequest) validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	v.identifier("transferFrom", r.From)
-	v.identifier("transferTo", r.To)
-	if r.From != "" && r.From == r.To {
-		v.add("transferTo", keyUnprocessable, "must differ from transferFrom")
-	}
-	v.requestAmount("amount", r.Amount)
-	v.boundedText("transferNotes", r.Notes, multiLine, maxTransferNotesLength)
-	validateFundingKey(&v, r.ExternalRefID)
-	return v.err()
-}
-
 // transferWire is the POST /transferFunds body as sent.
 type transferWire struct {
 	ExternalRefID string `json:"externalRefID"`
@@ -133,7 +115,7 @@ func (s *FundingService) Transfer(ctx context.Context, req *TransferRequest) (*T
 // transfer is Transfer; customer, when known, is the source account's customer,
 // for the account guard.
 func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, customer string) (*Transfer, error) {
-	if err := req.validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	key, generated := fundingKey(req.ExternalRefID)

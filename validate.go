@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -104,6 +105,22 @@ const (
 //	return v.err()
 type validator struct {
 	fields []FieldError
+}
+
+// rule is what every request and list-parameter type implements: validate
+// records the value's problems into v. Each type's rules live in validate.go or
+// validate_<area>.go, never next to the type.
+type rule interface {
+	validate(v *validator)
+}
+
+// validateRequest runs r's rules with a fresh validator: nil, or a
+// *ValidationError listing every problem. Services call it before sending
+// anything.
+func validateRequest(r rule) error {
+	var v validator
+	r.validate(&v)
+	return v.err()
 }
 
 // add records a problem.
@@ -371,4 +388,52 @@ func utf16Length(s string) int {
 		n += utf16.RuneLen(r)
 	}
 	return n
+}
+
+// validate records the paging rules: the page size range and one cursor at most.
+func (p *CursorParams) validate(v *validator) {
+	if p.MaxResults < 0 || p.MaxResults > MaxCursorPageSize {
+		v.add("maxResults", keyUnprocessable, fmt.Sprintf("must be 1 to %d (0 for Tango's default)", MaxCursorPageSize))
+	}
+	if p.NextCursor != "" && p.PrevCursor != "" {
+		v.add("nextCursor", keyUnprocessable, "set nextCursor or prevCursor, not both")
+	}
+	// Cursors are opaque base64 tokens from Tango; anything that could not be one
+	// is refused rather than sent.
+	for _, c := range []struct{ path, value string }{{"nextCursor", p.NextCursor}, {"prevCursor", p.PrevCursor}} {
+		if c.value != "" && !isCursorToken(c.value) {
+			v.add(c.path, keyUnprocessable, "must be a cursor exactly as Tango returned it")
+		}
+	}
+}
+
+// isCursorToken reports whether s only holds characters a base64 cursor can have
+// (either alphabet, with padding) and is of a sane length.
+func isCursorToken(s string) bool {
+	if len(s) > 4096 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := isASCIIAlnum(rune(c)) || c == '+' || c == '/' || c == '-' || c == '_' || c == '='
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// dateRange records a problem when both ends of a date filter are set and the
+// end is before the start.
+func (v *validator) dateRange(path string, from, to time.Time) {
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		v.add(path, keyUnprocessable, "must not be before the start of the range")
+	}
+}
+
+// requirePathID refuses an empty path parameter before anything is sent.
+func requirePathID(name, value string) error {
+	var v validator
+	v.pathID(name, value)
+	return v.err()
 }

@@ -13,13 +13,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/tango-sdk/tango-go/internal/webhooksign"
 )
 
 // PayloadVerification is a subscription's payloadVerificationMethod: how Tango
@@ -200,122 +194,6 @@ func redactURL(raw string) string {
 	return u.Scheme + "://" + u.Host + u.EscapedPath()
 }
 
-// Validate checks the request before anything is sent.
-func (r *CreateWebhookRequest) Validate() error {
-	var v validator
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return v.err()
-	}
-	if v.required("url", r.URL) {
-		v.webhookURL("url", r.URL)
-	}
-	if len(r.Categories) == 0 && len(r.EventTypes) == 0 {
-		v.add("eventTypes", keyRequired, "name at least one category or event type")
-	}
-	v.webhookLists(r.Categories, r.EventTypes)
-	v.webhookHeaders(r.Headers)
-	v.webhookSigning(&r.PayloadVerificationMethod, r.SigningCertificate, r.HMACSharedSecretKey, true)
-	return v.err()
-}
-
-// webhookURL: an absolute https URL (http on loopback only), no user info.
-func (v *validator) webhookURL(path, raw string) {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Host == "" || !u.IsAbs():
-		v.add(path, keyUnprocessable, "must be an absolute https URL")
-	case u.User != nil:
-		v.add(path, keyUnprocessable, "must not carry user info; use a custom header for credentials")
-	case u.Scheme == "https":
-	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):
-	default:
-		v.add(path, keyUnprocessable, "must be https (plain http only on loopback hosts)")
-	}
-	v.text(path, raw, singleLine)
-}
-
-// webhookLists checks categories and event types.
-func (v *validator) webhookLists(categories, eventTypes []string) {
-	for _, l := range []struct {
-		name string
-		list []string
-	}{{"categories", categories}, {"eventTypes", eventTypes}} {
-		for i, s := range l.list {
-			p := l.name + "[" + strconv.Itoa(i) + "]"
-			if v.required(p, s) {
-				v.text(p, s, singleLine)
-			}
-		}
-	}
-}
-
-// webhookHeaders checks custom headers: a valid name and a non-empty value on
-// one line.
-func (v *validator) webhookHeaders(hs []WebhookHeader) {
-	for i, h := range hs {
-		p := "headers[" + strconv.Itoa(i) + "]"
-		if v.required(p+".name", h.Name) && !isHeaderToken(h.Name) {
-			v.add(p+".name", keyUnprocessable, "must be a valid HTTP header name")
-		}
-		val := h.Value.Reveal()
-		if v.required(p+".value", val) && strings.ContainsAny(val, "\r\n\x00") {
-			v.add(p+".value", keyUnprocessable, "must be one line")
-		}
-	}
-}
-
-// isHeaderToken reports whether s is an RFC 9110 token.
-func isHeaderToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(isASCIIAlnum(rune(c)) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// webhookSigning checks the verification method against the key material it
-// needs. With required false (update), an empty method is allowed.
-func (v *validator) webhookSigning(m *PayloadVerification, cert string, key Secret, required bool) {
-	switch *m {
-	case PayloadX509:
-		if v.required("signingCertificate", cert) {
-			if err := webhooksign.CheckCertificate(cert); err != nil {
-				v.add("signingCertificate", keyUnprocessable, err.Error())
-			}
-		}
-	case PayloadHMAC:
-		if v.required("hmacSharedSecretKey", key.Reveal()) {
-			if err := webhooksign.CheckHMACKey(key.Reveal()); err != nil {
-				v.add("hmacSharedSecretKey", keyUnprocessable, err.Error())
-			}
-		}
-	case PayloadNone:
-		if cert != "" || !key.IsZero() {
-			v.add("payloadVerificationMethod", keyUnprocessable, "NONE takes no certificate or key")
-		}
-	case "":
-		if required {
-			v.add("payloadVerificationMethod", keyRequired, "choose X509 (recommended), HMAC or NONE")
-			return
-		}
-		if cert != "" {
-			if err := webhooksign.CheckCertificate(cert); err != nil {
-				v.add("signingCertificate", keyUnprocessable, err.Error())
-			}
-		}
-		if !key.IsZero() {
-			if err := webhooksign.CheckHMACKey(key.Reveal()); err != nil {
-				v.add("hmacSharedSecretKey", keyUnprocessable, err.Error())
-			}
-		}
-	default:
-		v.add("payloadVerificationMethod", keyUnprocessable, "must be X509, HMAC or NONE")
-	}
-}
-
 // UpdateWebhookRequest is the body of PATCH /webhooks/{webhookId}. Nil and empty
 // fields are left alone; for Headers, Categories and EventTypes an empty,
 // non-nil slice clears the list.
@@ -346,29 +224,6 @@ func (r *UpdateWebhookRequest) wire() webhookWire {
 	return w
 }
 
-// validate checks the fields that are set.
-func (r *UpdateWebhookRequest) validate(v *validator) {
-	if r == nil {
-		v.add("body", keyRequired, "the request is nil")
-		return
-	}
-	if r.URL != "" {
-		v.webhookURL("url", r.URL)
-	}
-	v.webhookLists(r.Categories, r.EventTypes)
-	v.webhookHeaders(r.Headers)
-	v.webhookSigning(&r.PayloadVerificationMethod, r.SigningCertificate, r.HMACSharedSecretKey, false)
-}
-
-// webhookID checks a path webhookId: Tango's are UUIDs.
-func (v *validator) webhookID(id string) {
-	if v.required("webhookId", id) {
-		if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
-			v.add("webhookId", keyUnprocessable, "must be a webhook id as Tango returned it (a UUID)")
-		}
-	}
-}
-
 // webhookPath is /webhooks/{webhookId}.
 func webhookPath(id string) string { return "/webhooks/" + url.PathEscape(id) }
 
@@ -376,7 +231,7 @@ func webhookPath(id string) string { return "/webhooks/" + url.PathEscape(id) }
 // and expiry. It is never retried once it may have reached Tango: after an
 // *OutcomeUnknownError, look for the URL in List before trying again.
 func (s *WebhooksService) Create(ctx context.Context, req *CreateWebhookRequest) (*WebhookExpiry, error) {
-	if err := req.Validate(); err != nil {
+	if err := validateRequest(req); err != nil {
 		return nil, err
 	}
 	r, err := newRequest(http.MethodPost, "/webhooks", nil, req.wire(), retryUnsafe)
@@ -448,19 +303,6 @@ type ListWebhooksParams struct {
 	CursorParams
 }
 
-// check records the filters' problems into v.
-func (p *ListWebhooksParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	if p.URL != "" {
-		v.text("url", p.URL, singleLine)
-	}
-	v.text("headerName", p.HeaderName, singleLine)
-	v.text("headerValue", p.HeaderValue.Reveal(), singleLine)
-	v.webhookLists(p.Categories, p.EventTypes)
-	v.dateRange("expiresAtTo", p.ExpiresAfter, p.ExpiresBefore)
-	v.dateRange("createdAtTo", p.CreatedAfter, p.CreatedBefore)
-}
-
 // query encodes the filters with Tango's parameter names.
 func (p *ListWebhooksParams) query() url.Values {
 	q := listQuery{url.Values{}}
@@ -478,7 +320,7 @@ func (p *ListWebhooksParams) query() url.Values {
 
 // List fetches one page of subscriptions (GET /webhooks). params may be nil.
 func (s *WebhooksService) List(ctx context.Context, params *ListWebhooksParams) (*Page[Webhook], error) {
-	p, err := checkedParams(params, (*ListWebhooksParams).check)
+	p, err := checkedParams(params, (*ListWebhooksParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -487,5 +329,5 @@ func (s *WebhooksService) List(ctx context.Context, params *ListWebhooksParams) 
 
 // All walks every subscription that matches params, page after page (see List).
 func (s *WebhooksService) All(ctx context.Context, params *ListWebhooksParams) iter.Seq2[*Webhook, error] {
-	return allPages(ctx, s.c, params, (*ListWebhooksParams).check, s.List)
+	return allPages(ctx, s.c, params, (*ListWebhooksParams).validate, s.List)
 }

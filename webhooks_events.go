@@ -29,15 +29,10 @@ type ListWebhookEventTypesParams struct {
 	CursorParams
 }
 
-func (p *ListWebhookEventTypesParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	v.text("category", p.Category, singleLine)
-}
-
 // EventTypes fetches one page of the event types that can be subscribed to
 // (GET /webhooks/eventtypes). params may be nil.
 func (s *WebhooksService) EventTypes(ctx context.Context, params *ListWebhookEventTypesParams) (*Page[WebhookEventType], error) {
-	p, err := checkedParams(params, (*ListWebhookEventTypesParams).check)
+	p, err := checkedParams(params, (*ListWebhookEventTypesParams).validate)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +43,7 @@ func (s *WebhooksService) EventTypes(ctx context.Context, params *ListWebhookEve
 
 // AllEventTypes walks every page of EventTypes.
 func (s *WebhooksService) AllEventTypes(ctx context.Context, params *ListWebhookEventTypesParams) iter.Seq2[*WebhookEventType, error] {
-	return allPages(ctx, s.c, params, (*ListWebhookEventTypesParams).check, s.EventTypes)
+	return allPages(ctx, s.c, params, (*ListWebhookEventTypesParams).validate, s.EventTypes)
 }
 
 // WebhookEvent is an event a subscription produced, as GET
@@ -70,24 +65,6 @@ type ListWebhookEventsParams struct {
 	CursorParams
 }
 
-func (p *ListWebhookEventsParams) check(v *validator) {
-	p.CursorParams.validate(v)
-	revisionRange(v, p.FromRevision, p.ToRevision)
-}
-
-// revisionRange: non-negative, and to not before from.
-func revisionRange(v *validator, from, to int64) {
-	if from < 0 {
-		v.add("fromRevision", keyNotNegative, "must not be negative")
-	}
-	if to < 0 {
-		v.add("toRevision", keyNotNegative, "must not be negative")
-	}
-	if to > 0 && to < from {
-		v.add("toRevision", keyUnprocessable, "must not be below fromRevision")
-	}
-}
-
 // revisionQuery adds the revision bounds that are set.
 func revisionQuery(q url.Values, from, to int64) {
 	if from > 0 {
@@ -103,7 +80,7 @@ func revisionQuery(q url.Values, from, to int64) {
 func (s *WebhooksService) Events(ctx context.Context, webhookID string, params *ListWebhookEventsParams) (*Page[WebhookEvent], error) {
 	p, err := checkedParams(params, func(p *ListWebhookEventsParams, v *validator) {
 		v.webhookID(webhookID)
-		p.check(v)
+		p.validate(v)
 	})
 	if err != nil {
 		return nil, err
@@ -117,7 +94,7 @@ func (s *WebhooksService) Events(ctx context.Context, webhookID string, params *
 func (s *WebhooksService) AllEvents(ctx context.Context, webhookID string, params *ListWebhookEventsParams) iter.Seq2[*WebhookEvent, error] {
 	check := func(p *ListWebhookEventsParams, v *validator) {
 		v.webhookID(webhookID)
-		p.check(v)
+		p.validate(v)
 	}
 	return allPages(ctx, s.c, params, check, func(ctx context.Context, p *ListWebhookEventsParams) (*Page[WebhookEvent], error) {
 		return s.Events(ctx, webhookID, p)
