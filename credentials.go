@@ -13,11 +13,6 @@ import (
 	"time"
 )
 
-// DefaultMaxCredentialAge is how old a credential may grow before the client warns
-// that it is due for rotation. Tango's security guide asks for a rotation at least
-// every six months.
-const DefaultMaxCredentialAge = 180 * 24 * time.Hour
-
 // Credentials is one set of secrets that identifies a platform to Tango.
 //
 // For BasicAuth, ID is the platform name and Secret the API key. For OAuth2, ID is the

@@ -27,10 +27,6 @@ const (
 	CreditCardDeleted CreditCardStatus = "DELETED"
 )
 
-// MaxCreditCardsPerAccount is how many cards Tango lets one account register
-// (422.050 beyond it).
-const MaxCreditCardsPerAccount = 10
-
 // CreditCardDetails is the card itself. Number and VerificationNumber are
 // [Secret]s: they print as [REDACTED] everywhere, encoding/json included (PCI
 // DSS forbids keeping a security code after authorization), and reach only the
@@ -172,8 +168,8 @@ func (c CreditCard) LogValue() slog.Value { return logValueOf(c) }
 func (c CreditCard) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }
 
 // RegisterCreditCard registers a card on an account (POST /creditCards) and
-// returns it with its token. An account holds at most MaxCreditCardsPerAccount
-// cards.
+// returns it with its token. An account holds at most 10 cards (Tango answers
+// 422.050 beyond that).
 //
 // The request is checked first (see RegisterCreditCardRequest.Validate). The
 // call is never retried once it may have reached Tango: registration has no

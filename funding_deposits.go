@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// CreditCardFeePercent is what Tango charges on top of a credit card deposit, in
-// percent: a deposit of 100.00 charges the card 103.50.
-const CreditCardFeePercent = "3.5"
-
 // DepositStatus is the state of a credit card deposit. It is a string type so
 // that statuses Tango adds later still decode; compare against the constants.
 type DepositStatus string
@@ -103,7 +99,8 @@ type Deposit struct {
 func (d *Deposit) setRequestID(id string) { d.RequestID = id }
 
 // Deposit funds an account from a registered card (POST /creditCardDeposits).
-// Tango adds a fee of CreditCardFeePercent to the card charge.
+// Tango adds a fee of 3.5 % to the card charge (a deposit of 100.00 charges the
+// card 103.50); the answer's FeePercent and AmountCharged say what was charged.
 //
 // The deposit carries an externalRefID: the caller's, never changed, or a random
 // UUID when empty. Every retry reuses it, so the call is retried like an order:

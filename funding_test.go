@@ -327,7 +327,7 @@ func TestDeposit(t *testing.T) {
 	require.NotNil(t, d.AmountCharged)
 	assert.Equal(t, "103.50", d.AmountCharged.String(), "the card pays the 3.5% fee")
 	require.NotNil(t, d.FeePercent)
-	assert.True(t, d.FeePercent.Equal(tango.MustParseAmount(tango.CreditCardFeePercent)))
+	assert.True(t, d.FeePercent.Equal(tango.MustParseAmount("3.5")))
 	assert.Equal(t, tango.DepositSuccess, d.Status)
 	assert.False(t, d.AlreadyProcessed)
 	assert.False(t, d.CreatedDate.IsZero())

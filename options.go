@@ -34,17 +34,19 @@ type config struct {
 	rates          rateLimits
 }
 
-// Defaults that options can change.
+// DefaultAttemptTimeout is how long one attempt may take unless
+// WithAttemptTimeout says otherwise: Tango's guide asks clients to hold each
+// attempt open 15 seconds.
+const DefaultAttemptTimeout = 15 * time.Second
+
+// Defaults that options can change (each option's doc states its value).
 const (
-	// DefaultAttemptTimeout is how long one attempt may take: Tango's guide asks
-	// clients to hold each attempt open 15 seconds.
-	DefaultAttemptTimeout = 15 * time.Second
-	// DefaultMaxResponseBytes caps how much of a response body the SDK reads. The
+	// defaultMaxResponseBytes caps how much of a response body the SDK reads. The
 	// verbose catalog is the largest answer Tango gives; 32 MiB leaves it room.
-	DefaultMaxResponseBytes = 32 << 20
-	// DefaultMaxListRequests caps the list requests one All walk makes: at 100
+	defaultMaxResponseBytes = 32 << 20
+	// defaultMaxListRequests caps the list requests one All walk makes: at 100
 	// rows a page, a million rows, or about three hours at Tango's 1 TPS.
-	DefaultMaxListRequests = 10000
+	defaultMaxListRequests = 10000
 )
 
 func defaultConfig() config {
@@ -53,8 +55,8 @@ func defaultConfig() config {
 		retry:          DefaultRetryPolicy(),
 		logger:         slog.New(slog.DiscardHandler),
 		clock:          wallClock{},
-		maxBody:        DefaultMaxResponseBytes,
-		maxListCalls:   DefaultMaxListRequests,
+		maxBody:        defaultMaxResponseBytes,
+		maxListCalls:   defaultMaxListRequests,
 		headers:        http.Header{},
 		rates:          rateLimits{all: DefaultRate},
 	}
@@ -314,8 +316,8 @@ func WithHeader(key, value string) Option {
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // WithMaxListRequests caps the list requests one All walk (any service's All,
-// Orders.All with its window splitting included) may make; default
-// DefaultMaxListRequests. A broken or hostile server that keeps handing out new
+// Orders.All with its window splitting included) may make; default 10,000 (at
+// 100 rows a page, a million rows, or about three hours at Tango's 1 TPS). A broken or hostile server that keeps handing out new
 // pages, cursors or over-full windows would otherwise keep a walk going
 // forever; past the cap the walk ends with ErrListTooLong. n must be 1 to
 // 1,000,000.
@@ -344,17 +346,25 @@ func WithAccountGuard(guard AccountGuard) Option {
 // storage, refresh, the token endpoint's timeout and audience, credential age); they
 // live here with the client's options so that every option is found in one file.
 
-// Defaults of the OAuth 2.0 token handling, changed with AuthOptions.
+// Defaults of the OAuth 2.0 token handling, changed with AuthOptions (each
+// option's doc states its value).
 const (
-	// DefaultTokenFetchTimeout bounds one request to the token endpoint.
-	DefaultTokenFetchTimeout = 15 * time.Second
-	// DefaultAudience is the audience Tango documents for API tokens.
-	DefaultAudience = "https://api.tangocard.com/"
-	// MinRefreshWindow is the shortest default refresh window: a token is renewed at
-	// least this long before it expires (the default window is the last 10 % of a
-	// token's lifetime, and never less than this).
-	MinRefreshWindow = 5 * time.Minute
+	// defaultTokenFetchTimeout bounds one request to the token endpoint.
+	defaultTokenFetchTimeout = 15 * time.Second
+	// defaultAudience is the audience Tango documents for API tokens.
+	defaultAudience = "https://api.tangocard.com/"
+	// defaultMaxCredentialAge is how old a credential may grow before the client
+	// warns that it is due for rotation. Tango's security guide asks for a
+	// rotation at least every six months.
+	defaultMaxCredentialAge = 180 * 24 * time.Hour
 )
+
+// MinRefreshWindow is the shortest default refresh window: a token is renewed
+// at least this long before it expires (the default window is the last 10 % of
+// a token's lifetime, and never less than this). A shared TokenStore that
+// decides when a stored token is due (the redis module's) applies the same
+// rule with it.
+const MinRefreshWindow = 5 * time.Minute
 
 // tokenScope is the only scope Tango issues.
 const tokenScope = "raas.all"
@@ -378,9 +388,9 @@ type authSettings struct {
 
 func defaultAuthSettings() authSettings {
 	return authSettings{
-		maxAge:       DefaultMaxCredentialAge,
-		fetchTimeout: DefaultTokenFetchTimeout,
-		audience:     DefaultAudience,
+		maxAge:       defaultMaxCredentialAge,
+		fetchTimeout: defaultTokenFetchTimeout,
+		audience:     defaultAudience,
 	}
 }
 
@@ -475,7 +485,8 @@ func WithIssuedAt(t time.Time) AuthOption {
 }
 
 // WithMaxCredentialAge sets the age past which credentials are reported as due for
-// rotation (default DefaultMaxCredentialAge, 180 days). It needs an issue date, from
+// rotation (default 180 days: Tango's security guide asks for a rotation at
+// least every six months). It needs an issue date, from
 // WithIssuedAt or Credentials.IssuedAt.
 func WithMaxCredentialAge(d time.Duration) AuthOption {
 	return func(a *authSettings) error {

@@ -17,8 +17,9 @@ const (
 	MaxOrdersPerPage = 100
 	// MaxOrderWindow is Tango's cap on endDate - startDate (422.043).
 	MaxOrderWindow = 100 * 24 * time.Hour
-	// MaxOrderResults is how many orders one filter can reach, whatever the paging.
-	MaxOrderResults = 10000
+	// maxOrderResults is how many orders one filter can reach, whatever the
+	// paging (ErrResultsTruncated beyond it).
+	maxOrderResults = 10000
 )
 
 // ListOrdersParams filters GET /orders. Zero fields are left out. Filters that
@@ -199,7 +200,7 @@ func (s *OrdersService) All(ctx context.Context, params *ListOrdersParams) iter.
 				yield(nil, err)
 				return
 			}
-			if first.Page.TotalCount > MaxOrderResults && w.splittable() {
+			if first.Page.TotalCount > maxOrderResults && w.splittable() {
 				windows = append(w.halves(), windows...)
 				continue
 			}
@@ -225,7 +226,7 @@ func (s *OrdersService) walkWindow(ctx context.Context, walk *listWalk, q *ListO
 			}
 		}
 		seen += int64(len(page.Orders))
-		if seen >= total || seen >= MaxOrderResults {
+		if seen >= total || seen >= maxOrderResults {
 			break
 		}
 		q.Page++
@@ -244,7 +245,7 @@ func (s *OrdersService) walkWindow(ctx context.Context, walk *listWalk, q *ListO
 		}
 		page = next
 	}
-	if total > MaxOrderResults {
+	if total > maxOrderResults {
 		return yield(nil, fmt.Errorf("%w: %d orders match, %d were returned", ErrResultsTruncated, total, seen))
 	}
 	return true

@@ -402,7 +402,7 @@ func TestAllStopsAtTenThousand(t *testing.T) {
 		}
 		n++
 	}
-	assert.Equal(t, tango.MaxOrderResults, n)
+	assert.Equal(t, 10000, n, "Tango's cap on the orders one filter reaches")
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], tango.ErrResultsTruncated)
 	assert.Len(t, f.calls(), 100)

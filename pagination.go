@@ -19,13 +19,9 @@ import (
 	"time"
 )
 
-// Cursor paging limits Tango documents.
-const (
-	// MaxCursorPageSize is the largest maxResults Tango accepts on a cursor list.
-	MaxCursorPageSize = 200
-	// DefaultCursorPageSize is the page size Tango uses when maxResults is left out.
-	DefaultCursorPageSize = 10
-)
+// MaxCursorPageSize is the largest maxResults Tango accepts on a cursor list
+// (CursorParams.MaxResults; Tango's default, when it is left out, is 10).
+const MaxCursorPageSize = 200
 
 // CursorParams are the paging fields of every cursor list. Embed it in a list's
 // params. The zero value asks for the first page at Tango's default size.

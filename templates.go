@@ -14,11 +14,9 @@ import (
 // uses the current /digitalTemplates paths; the older /emailTemplates paths are
 // being retired by Tango.
 
-// Template paging: Tango's default page size, and the largest the SDK asks for.
-const (
-	DefaultTemplatesPerPage = 25
-	MaxTemplatesPerPage     = 100
-)
+// MaxTemplatesPerPage is the largest page the SDK asks GET /digitalTemplates
+// for (ListTemplatesParams.ElementsPerBlock; Tango's default is 25).
+const MaxTemplatesPerPage = 100
 
 // maxSMSMessageLength is Tango's limit on smsMessageBody.
 const maxSMSMessageLength = 90

@@ -102,7 +102,7 @@ func TestTemplatesList(t *testing.T) {
 	first, err := c.Templates.List(ctx, nil)
 	require.NoError(t, err)
 	assert.Empty(t, requestsTo(srv, http.MethodGet, "/digitalTemplates")[0].RawQuery)
-	assert.Equal(t, tango.PageInfo{Number: 0, ElementsPerBlock: tango.DefaultTemplatesPerPage, ResultCount: 25, TotalCount: total}, first.Page)
+	assert.Equal(t, tango.PageInfo{Number: 0, ElementsPerBlock: 25, ResultCount: 25, TotalCount: total}, first.Page)
 	require.Len(t, first.Templates, 25)
 	assert.Equal(t, "Template 000", first.Templates[0].Name)
 
