@@ -2,12 +2,10 @@ package tango
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 )
 
 // AsyncOrdersService places and reads async (bulk) orders: many rewards in one
@@ -89,59 +87,6 @@ func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRe
 		rec.CreatedAt = *found.CreatedAt
 	}
 	return checkAsyncReplay(req, rec)
-}
-
-// asyncAnswerMismatch says why a 2xx answer to POST /asyncOrders does not
-// describe the async order the request submitted or replayed; it returns ""
-// when it does. The answer must name the externalRefID sent (never filled in
-// from the request: an empty or foreign one may be another caller's order) and
-// a status. A new order (202) must also count the line items sent; a stored one
-// (200) may count others, which checkAsyncReplay reports as an
-// *AsyncOrderMismatchError, but it must count some.
-func asyncAnswerMismatch(sub *AsyncOrderSubmission, ref string, lineItems int) string {
-	switch {
-	case sub.ExternalRefID == "":
-		return "does not name the externalRefID sent"
-	case sub.ExternalRefID != ref:
-		return "names another externalRefID than the one sent"
-	case sub.Status == "":
-		return "names no status"
-	case sub.TotalLineItems == 0:
-		return "counts no line items"
-	case !sub.Replayed && sub.TotalLineItems != lineItems:
-		return fmt.Sprintf("describes a new async order of %d line items, not the %d sent", sub.TotalLineItems, lineItems)
-	}
-	return ""
-}
-
-// checkAsyncReplay compares an async order Tango already had with the request
-// that named its key. Tango's answer carries only the line item count, so that is
-// what is compared.
-func checkAsyncReplay(req *CreateAsyncOrderRequest, sub *AsyncOrderSubmission) (*AsyncOrderSubmission, error) {
-	if sub.TotalLineItems != 0 && sub.TotalLineItems != len(req.LineItems) {
-		return nil, &OrderError{ExternalRefID: sub.ExternalRefID, Err: &AsyncOrderMismatchError{
-			ExternalRefID: sub.ExternalRefID, RequestLineItems: len(req.LineItems), ExistingLineItems: sub.TotalLineItems,
-		}}
-	}
-	return sub, nil
-}
-
-// lookup finds the async order with an externalRefID on an account; nil, nil when
-// Tango answers that there is none (a 404 in Tango's own error body).
-func (s *AsyncOrdersService) lookup(ctx context.Context, customer, account, ref string) (*AsyncOrder, error) {
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("no time left on the context: %w", ctx.Err())
-	}
-	o, err := s.Get(ctx, customer, account, ref, &AsyncLineItemParams{MaxResults: 1})
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && strings.HasPrefix(apiErr.I18nKey, "404.") {
-		return nil, nil
-	}
-	if err == nil && (o.ExternalRefID != ref || (o.AccountIdentifier != "" && o.AccountIdentifier != account)) {
-		// No conclusion, found or not, can be drawn from another order.
-		return nil, fmt.Errorf("tango: the lookup of async order %s answered with async order %q of account %q", ref, o.ExternalRefID, o.AccountIdentifier)
-	}
-	return o, err
 }
 
 // AsyncLineItemParams filter and page the line items of one async order (Get and

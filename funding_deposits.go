@@ -144,67 +144,6 @@ func (s *FundingService) Deposit(ctx context.Context, req *DepositRequest) (*Dep
 	})
 }
 
-// fundingRecord is what sendKeyed needs of a keyed funding call's result
-// (*Deposit, *Transfer): a way to fill in what the SDK knows beyond Tango's
-// answer.
-type fundingRecord[T any] interface {
-	*T
-	settle(externalRefID, requestID string, alreadyProcessed bool)
-}
-
-// keyedWrite is one keyed funding write for sendKeyed.
-type keyedWrite[T any] struct {
-	// path and body are the POST's.
-	path string
-	body any
-	// externalRefID is the body's idempotency key; generated says that the SDK
-	// made it up for this call, so that no other call can have used it.
-	externalRefID string
-	generated     bool
-	// customer and account are shown to the account guard.
-	customer, account string
-	// known is what the SDK knows of the write without Tango's answer: the
-	// result returned, marked AlreadyProcessed, when that answer was lost.
-	known T
-}
-
-// sendKeyed sends a keyed funding write, retried like an order, and decodes
-// Tango's record of it. A duplicate-key 409 is read as Deposit documents: when
-// the SDK generated the key and an attempt of this call had an unknown outcome,
-// it is w.known marked AlreadyProcessed; otherwise a *DuplicateFundingError.
-func sendKeyed[T any, PT fundingRecord[T]](ctx context.Context, c *Client, w keyedWrite[T]) (*T, error) {
-	r, err := newRequest(http.MethodPost, w.path, nil, w.body, retryKeyed)
-	if err != nil {
-		return nil, err
-	}
-	r.externalRefID, r.customer, r.account = w.externalRefID, w.customer, w.account
-	var out T
-	resp, err := c.send(ctx, r, &out)
-	if err != nil {
-		dup, unknown := duplicateFunding(err)
-		switch {
-		case dup == nil:
-			return nil, err
-		case unknown != nil && w.generated:
-			done := w.known
-			PT(&done).settle(w.externalRefID, dup.RequestID, true)
-			return &done, nil
-		}
-		return nil, &DuplicateFundingError{ExternalRefID: w.externalRefID, AfterUnknownOutcome: unknown != nil, Err: dup, unknown: unknown}
-	}
-	PT(&out).settle(w.externalRefID, resp.RequestID, false)
-	return &out, nil
-}
-
-// settle fills in the deposit's key when Tango left it out, the request id, and
-// AlreadyProcessed (see sendKeyed).
-func (d *Deposit) settle(externalRefID, requestID string, alreadyProcessed bool) {
-	if d.ExternalRefID == "" {
-		d.ExternalRefID = externalRefID
-	}
-	d.RequestID, d.AlreadyProcessed = requestID, alreadyProcessed
-}
-
 // GetDeposit fetches a deposit by Tango's id
 // (GET /creditCardDeposits/{referenceDepositID}), for instance to follow a
 // PENDING one.

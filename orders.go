@@ -2,13 +2,11 @@ package tango
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -158,147 +156,6 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 	}
 	found.Recovered = true
 	return checkReplay(req, &body, found)
-}
-
-// settleByLookup ends a keyed create (an order or an async order) whose last
-// error is err. Anything but an *OutcomeUnknownError is returned as it is. An
-// unknown outcome is settled by looking the externalRefID up, with retries
-// that do not draw on the budget: what the lookup finds is returned; when it
-// finds nothing, a refusal the same bytes would always meet settles the
-// outcome as that refusal, and anything else stays unknown. what names the
-// resource in the error ("order", "async order"). Every error is an
-// *OrderError carrying ref.
-func settleByLookup[T any](ctx context.Context, ref, what string, err error, lookup func(context.Context) (*T, error)) (*T, error) {
-	var unknown *OutcomeUnknownError
-	if !errors.As(err, &unknown) {
-		return nil, &OrderError{ExternalRefID: ref, Err: err}
-	}
-	found, lerr := lookup(withSettling(ctx))
-	if lerr != nil {
-		unknown.Err = fmt.Errorf("%w; looking the %s up by externalRefID failed too: %w", unknown.Err, what, lerr)
-		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-	}
-	if found == nil {
-		if refusal := orderRefusal(unknown.Err); refusal != nil {
-			// Tango refused this externalRefID on the last attempt and holds
-			// nothing for it: the outcome is settled, and it is the refusal.
-			return nil, &OrderError{ExternalRefID: ref, Err: refusal}
-		}
-		return nil, &OrderError{ExternalRefID: ref, Err: unknown}
-	}
-	return found, nil
-}
-
-// orderRefusal returns the last attempt's answer when it is a refusal the same
-// request bytes would have met on every attempt: a malformed request (400), an
-// unknown customer or account (404 with Tango's key for it), a business rule of
-// the item (422; item rules can change between attempts, but not because of an
-// earlier attempt of the same order). Such a refusal, once a lookup has found no
-// order, settles the outcome.
-//
-// Refusals that depend on state an earlier attempt may have changed are not
-// trusted: a 402 may mean that the uncertain attempt, still running at Tango,
-// holds the balance; 401, 403, 409.002, 429 and 5xx say nothing about the
-// externalRefID at all.
-func orderRefusal(last error) *APIError {
-	var apiErr *APIError
-	if !errors.As(last, &apiErr) || errors.Is(last, context.Canceled) || errors.Is(last, context.DeadlineExceeded) {
-		return nil
-	}
-	switch apiErr.StatusCode {
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return apiErr
-	case http.StatusNotFound:
-		// Only Tango's own unknown-customer and unknown-account answers: a 404
-		// from anything else on the way proves nothing about the order.
-		switch apiErr.I18nKey {
-		case "404.002", "404.003", "404.015", "404.016", "404.026":
-			return apiErr
-		}
-	}
-	return nil
-}
-
-// lookupReserveMax caps the share of a deadline kept for the lookup after an
-// uncertain create.
-const lookupReserveMax = 5 * time.Second
-
-// withLookupReserve returns the context the create attempts run under: ctx with a
-// deadline a little earlier than ctx's, so that when the attempts run out of time
-// the lookup by externalRefID still has some (a quarter of what is left, at most 5
-// s). Without a deadline on ctx there is nothing to reserve.
-func withLookupReserve(ctx context.Context) (context.Context, context.CancelFunc) {
-	dl, ok := ctx.Deadline()
-	if !ok {
-		return ctx, func() {}
-	}
-	reserve := min(time.Until(dl)/4, lookupReserveMax)
-	if reserve <= 0 {
-		return ctx, func() {}
-	}
-	return context.WithDeadline(ctx, dl.Add(-reserve))
-}
-
-// checkReplay compares an order Tango already had with the request that named
-// its externalRefID.
-func checkReplay(req, body *CreateOrderRequest, o *Order) (*Order, error) {
-	if diff := orderDiff(body, o); len(diff) > 0 {
-		return nil, &OrderError{ExternalRefID: body.ExternalRefID, Err: &IdempotencyMismatchError{
-			ExternalRefID: body.ExternalRefID, Request: req, Existing: o, Fields: diff,
-		}}
-	}
-	return o, nil
-}
-
-// orderFaceValue is the amount an order was placed for: the denomination, or the
-// charged value when Tango left the denomination out.
-func orderFaceValue(o *Order) *Amount {
-	switch {
-	case o.Denomination != nil:
-		return &o.Denomination.Value
-	case o.AmountCharged != nil:
-		return &o.AmountCharged.Value
-	}
-	return nil
-}
-
-// lookup finds the order placed on an account with an externalRefID, fetching it
-// whole (list rows carry no reward). It returns nil, nil when there is none.
-func (s *OrdersService) lookup(ctx context.Context, customer, account, ref string) (*Order, error) {
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("no time left on the context: %w", ctx.Err())
-	}
-	list, err := s.List(ctx, &ListOrdersParams{CustomerIdentifier: customer, AccountIdentifier: account, ExternalRefID: ref})
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.I18nKey == "404.110" {
-		// Tango's "no orders for the external ref ID". Any other 404 (a
-		// misrouted gateway, say) proves nothing and stays a lookup failure.
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, row := range list.Orders {
-		if row == nil {
-			continue
-		}
-		ok, err := lookupRowMatches(row, customer, account, ref)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		o, err := s.Get(ctx, row.ReferenceOrderID)
-		if err != nil {
-			return nil, err
-		}
-		if err := fetchedMatches(o, row.ReferenceOrderID, account, ref); err != nil {
-			return nil, err
-		}
-		return o, nil
-	}
-	return nil, nil
 }
 
 // Get fetches one order with its reward credentials (GET /orders/{referenceOrderID}).

@@ -140,12 +140,3 @@ func (s *FundingService) transfer(ctx context.Context, req *TransferRequest, cus
 		},
 	})
 }
-
-// settle fills in the transfer's key when Tango left it out, the request id,
-// and AlreadyProcessed (see sendKeyed).
-func (t *Transfer) settle(externalRefID, requestID string, alreadyProcessed bool) {
-	if t.ExternalRefID == "" {
-		t.ExternalRefID = externalRefID
-	}
-	t.RequestID, t.AlreadyProcessed = requestID, alreadyProcessed
-}
