@@ -1,9 +1,10 @@
 package tango
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
+
+	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // Auth is how a Client proves who it is to Tango. Build one with BasicAuth,
@@ -30,18 +31,20 @@ type authDeps struct {
 // authenticator puts credentials on requests for one Client.
 //
 // Contract with the request pipeline:
-//   - apply is called before every attempt with that attempt's context. It may block
-//     while a token is fetched (it returns early with ctx's error if ctx ends first;
-//     the shared fetch goes on). An error from apply ends the call.
-//   - After a 401, the pipeline calls invalidate with the value apply returned for
-//     that attempt. If it returns true, the pipeline replays the request once, at most
-//     once per call, without backoff; apply then supplies the fresh credential.
+//   - Authorize is called before every attempt with that attempt's context, by
+//     transport.Guard next to the pinned transport. It may block while a token is
+//     fetched (it returns early with ctx's error if ctx ends first; the shared fetch
+//     goes on). An error from Authorize ends the call.
+//   - After a 401, the pipeline calls invalidate with the value Authorize returned
+//     for that attempt. If it returns true, the pipeline replays the request once, at
+//     most once per call, without backoff; Authorize then supplies the fresh credential.
 //   - close is called by Client.Close and waits for background token work to end.
-//     After close, apply returns an error.
+//     After close, Authorize returns an error.
 type authenticator interface {
-	// apply sets the Authorization header of req. The returned value identifies
-	// the credential it used, to be handed back to invalidate after a 401.
-	apply(ctx context.Context, req *http.Request) (used any, err error)
+	// Authorize sets the Authorization header of req. The returned value
+	// identifies the credential it used, to be handed back to invalidate after a
+	// 401. (Exported only so that transport.Guard can call it; the type is not.)
+	transport.Authorizer
 	// invalidate is told that Tango refused the credential used. It drops it if it is
 	// still current and reports whether one replay with a fresh credential makes
 	// sense (true for tokens and rotated keys, false for a fixed key).

@@ -105,14 +105,14 @@ type basicAuthenticator struct {
 	cur *credSnapshot // guarded by sem
 }
 
-// basicUsed is what apply hands the pipeline: the credentials it used.
+// basicUsed is what Authorize hands the pipeline: the credentials it used.
 type basicUsed struct{ snap *credSnapshot }
 
 func basicHeader(c Credentials) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.ID+":"+c.Secret.Reveal()))
 }
 
-func (a *basicAuthenticator) apply(ctx context.Context, req *http.Request) (any, error) {
+func (a *basicAuthenticator) Authorize(ctx context.Context, req *http.Request) (any, error) {
 	snap, err := a.current(ctx)
 	if err != nil {
 		return nil, err

@@ -191,7 +191,7 @@ type oauth2Authenticator struct {
 	cache    *tokenCache
 }
 
-func (a *oauth2Authenticator) apply(ctx context.Context, req *http.Request) (any, error) {
+func (a *oauth2Authenticator) Authorize(ctx context.Context, req *http.Request) (any, error) {
 	t, err := a.cache.get(ctx)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // Client talks to one Tango environment with one set of credentials. It is safe for
@@ -24,7 +26,7 @@ import (
 type Client struct {
 	env            Environment
 	baseURL        string            // APIBaseURL without a trailing slash
-	rt             http.RoundTripper // middleware, pinGuard, pinned transport: API calls
+	rt             http.RoundTripper // middleware, transport.Guard, pinned transport: API calls
 	direct         *http.Client      // the pinned transport alone: token fetches, doctor probes
 	pinned         *http.Transport   // verifies against roots in the handshake
 	roots          *x509.CertPool
@@ -112,17 +114,17 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 	var baseRT http.RoundTripper
 	var timeout time.Duration
 	if cfg.httpClient != nil {
-		// A nil Transport means net/http's defaults, which pinnedTransport
+		// A nil Transport means net/http's defaults, which transport.Pinned
 		// builds itself rather than take http.DefaultTransport.
 		baseRT, timeout = cfg.httpClient.Transport, cfg.httpClient.Timeout
 	}
-	pinned, err := pinnedTransport(baseRT, roots)
+	pinned, err := transport.Pinned(baseRT, roots)
 	if err != nil {
 		return nil, err
 	}
 	// API calls go through the caller's middleware, then the guard that sends only
 	// to the environment's host and adds the credentials, then the pinned transport.
-	var rt http.RoundTripper = &pinGuard{next: pinned, scheme: base.Scheme, host: base.Host}
+	var rt http.RoundTripper = transport.NewGuard(pinned, base.Scheme, base.Host, ErrUntrustedServer)
 	for _, mw := range cfg.middleware {
 		if rt = mw(rt); rt == nil {
 			return nil, errors.New("tango: WithTransportMiddleware: the middleware returned a nil RoundTripper")
@@ -182,7 +184,7 @@ func NewClient(env Environment, auth Auth, opts ...Option) (*Client, error) {
 
 // requestHeader builds the header a client's attempts start from, once: the
 // WithHeader headers, Accept, User-Agent and, for a JSON body, Content-Type.
-// pinGuard adds the credentials to a copy, so the result is never changed.
+// transport.Guard adds the credentials to a copy, so the result is never changed.
 func requestHeader(extra http.Header, userAgent string, jsonBody bool) http.Header {
 	h := make(http.Header, len(extra)+3)
 	for k, vs := range extra {

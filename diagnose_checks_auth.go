@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // checkToken obtains a token the way a call would and describes it.
@@ -99,7 +101,7 @@ func (dr *doctor) explainReadError(err error) Check {
 			requestIDLine(gw.RequestID)...)
 	}
 	if !errors.As(err, &api) {
-		if errors.Is(err, ErrUntrustedServer) || isCertificateError(err) {
+		if errors.Is(err, ErrUntrustedServer) || transport.IsCertificateError(err) {
 			return failed("the API host's certificate was refused: "+err.Error(), "See the tls check.")
 		}
 		return failed("no answer to GET /accounts: "+err.Error(),

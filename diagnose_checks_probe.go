@@ -61,7 +61,7 @@ func (c *Client) probe(ctx context.Context, path string, o probeOptions) *probeR
 		req.Header["X-Forwarded-For"] = []string{o.forwardedFor}
 	}
 	if o.auth {
-		if _, err := c.auth.apply(ctx, req); err != nil {
+		if _, err := c.auth.Authorize(ctx, req); err != nil {
 			res.err = err
 			return res
 		}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // maxErrorBody caps how much of an error answer is read; drainLimit caps how much
@@ -166,15 +168,15 @@ func (c *Client) send(ctx context.Context, r *request, out any) (*Response, erro
 }
 
 // outcome adds what the pipeline needs beyond retry classification. It also
-// holds the state the attempt shares with pinGuard, so that one allocation
-// serves both.
+// holds the state the attempt shares with transport.Guard, so that one
+// allocation serves both.
 type outcome struct {
 	attemptOutcome
 	authUsed  any
 	requestID string
-	state     attemptState
-	ctx       attemptCtx // the request's context, carrying state
-	resp      Response   // what decode returns, allocated with the rest
+	state     transport.AttemptState
+	ctx       transport.AttemptContext // the request's context, carrying state
+	resp      Response                 // what decode returns, allocated with the rest
 }
 
 // attempt makes one attempt with its own deadline and reads the answer within it.
@@ -182,14 +184,13 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	start := c.clock.Now()
 	actx, cancel := context.WithTimeout(ctx, c.attemptTimeout)
 	defer cancel()
-	// The credentials are added by pinGuard, next to the pinned transport, so that
-	// no middleware can send them anywhere else; it also records whether the
-	// request was written.
+	// The credentials are added by transport.Guard, next to the pinned
+	// transport, so that no middleware can send them anywhere else; it also
+	// records whether the request was written.
 	o := &outcome{}
 	st := &o.state
-	st.auth = c.auth
-	st.trace.WroteHeaders = st.markWrote
-	o.ctx = attemptCtx{Context: actx, st: st}
+	st.Begin(c.auth)
+	o.ctx = transport.NewAttemptContext(actx, st)
 	var body io.Reader
 	hdr := c.header
 	if r.body != nil {
@@ -203,17 +204,17 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		return o, nil
 	}
 	if c.shareHeader {
-		// Nothing between here and pinGuard, which copies it, changes a header.
+		// Nothing between here and transport.Guard, which copies it, changes a header.
 		hreq.Header = hdr
 	} else {
 		hreq.Header = hdr.Clone() // middleware may (wrongly) change it
 	}
 
 	resp, err := c.roundTrip(hreq)
-	reached, used, authErr := st.result()
+	reached, used, authErr := st.Result()
 	o.authUsed = used
 	switch {
-	case err == nil && !st.fromPinnedTransport(resp):
+	case err == nil && !st.FromPinnedTransport(resp):
 		// A middleware answered with something the pinned transport did not
 		// give: its own transport's answer, perhaps a forged one. It never had the
 		// credentials, but the body may have gone somewhere: for a write, the
@@ -226,13 +227,13 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 		o.err, o.fatal, o.sent = fmt.Errorf("%w: a transport middleware %s; it must call the next RoundTripper and return its answer", ErrUntrustedServer, how), true, true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
-	case err != nil && authErr != nil && !st.wrote.Load():
+	case err != nil && authErr != nil && !st.Wrote():
 		o.err, o.fatal = fmt.Errorf("tango: %s %s: authenticating: %w", r.method, r.path, authErr), true
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil
 	case err != nil:
 		o.err = scrubTransportError(r, err)
-		o.sent = st.wrote.Load()
+		o.sent = st.Wrote()
 		o.timedOut = errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
 		c.logAttempt(ctx, r, n, o, start)
 		return o, nil

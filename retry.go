@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // RetryPolicy says how often and how patiently a Client retries. Zero fields take
@@ -179,7 +181,7 @@ func classify(mode retryMode, o *attemptOutcome) retryDecision {
 	switch {
 	case o.fatal:
 		return retryDecision{reason: "not retryable", ambiguous: o.sent && mode != retryRead}
-	case o.err != nil && (isCertificateError(o.err) || errors.Is(o.err, ErrUntrustedServer)):
+	case o.err != nil && (transport.IsCertificateError(o.err) || errors.Is(o.err, ErrUntrustedServer)):
 		return retryDecision{reason: "server certificate not trusted"}
 	case o.err != nil && isHostNotFound(o.err):
 		// The name does not exist (NXDOMAIN): it will not appear within a call,
