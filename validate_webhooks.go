@@ -87,21 +87,21 @@ func isHeaderToken(s string) bool {
 
 // webhookSigning checks the verification method against the key material it
 // needs. With required false (update), an empty method is allowed.
-func (v *validator) webhookSigning(m *PayloadVerification, cert string, key Secret, required bool) {
+func (v *validator) webhookSigning(m *string, cert string, key Secret, required bool) {
 	switch *m {
-	case PayloadX509:
+	case webhooksign.MethodX509:
 		if v.required("signingCertificate", cert) {
 			if err := webhooksign.CheckCertificate(cert); err != nil {
 				v.add("signingCertificate", keyUnprocessable, err.Error())
 			}
 		}
-	case PayloadHMAC:
+	case webhooksign.MethodHMAC:
 		if v.required("hmacSharedSecretKey", key.Reveal()) {
 			if err := webhooksign.CheckHMACKey(key.Reveal()); err != nil {
 				v.add("hmacSharedSecretKey", keyUnprocessable, err.Error())
 			}
 		}
-	case PayloadNone:
+	case webhooksign.MethodNone:
 		if cert != "" || !key.IsZero() {
 			v.add("payloadVerificationMethod", keyUnprocessable, "NONE takes no certificate or key")
 		}

@@ -16,22 +16,6 @@ import (
 	"time"
 )
 
-// PayloadVerification is a subscription's payloadVerificationMethod: how Tango
-// signs what it posts (the X-Signed-Payload header).
-type PayloadVerification string
-
-// The methods Tango offers. See the webhook package doc for what each proves.
-const (
-	// PayloadX509: the body encrypted with the registered certificate (RSA,
-	// PKCS#1 v1.5). Needs SigningCertificate. Tango recommends it.
-	PayloadX509 PayloadVerification = "X509"
-	// PayloadHMAC: HMAC-SHA256 under a shared key. Needs HMACSharedSecretKey.
-	PayloadHMAC PayloadVerification = "HMAC"
-	// PayloadNone: no signature; rely on a secret custom header and Tango's
-	// source addresses.
-	PayloadNone PayloadVerification = "NONE"
-)
-
 // WebhookHeader is a custom header Tango sends with every delivery, such as a
 // bearer token the receiver checks. The value is a Secret: it prints redacted
 // and reaches the wire only in the requests that set it.
@@ -57,8 +41,9 @@ type Webhook struct {
 	// Categories and EventTypes are what the subscription receives.
 	Categories []string `json:"categories,omitempty"`
 	EventTypes []string `json:"eventTypes,omitempty"`
-	// PayloadVerificationMethod says how deliveries are signed.
-	PayloadVerificationMethod PayloadVerification `json:"payloadVerificationMethod,omitempty"`
+	// PayloadVerificationMethod says how deliveries are signed: X509, HMAC or
+	// NONE (webhook.MethodX509, webhook.MethodHMAC, webhook.MethodNone).
+	PayloadVerificationMethod string `json:"payloadVerificationMethod,omitempty"`
 	// SigningCertificate is the registered certificate (base64 DER; public).
 	SigningCertificate string `json:"signingCertificate,omitempty"`
 	// HMACSharedSecretKey is the registered HMAC key, when Tango returns it.
@@ -117,9 +102,13 @@ type CreateWebhookRequest struct {
 	// webhook.TypeLowBalance, ...); any other text is sent as is.
 	Categories []string
 	EventTypes []string
-	// PayloadVerificationMethod is required: PayloadX509, PayloadHMAC or
-	// PayloadNone.
-	PayloadVerificationMethod PayloadVerification
+	// PayloadVerificationMethod, how Tango signs what it posts (the
+	// X-Signed-Payload header), is required: webhook.MethodX509 (Tango
+	// recommends it; needs SigningCertificate), webhook.MethodHMAC (needs
+	// HMACSharedSecretKey) or webhook.MethodNone (no signature: rely on a
+	// secret custom header and Tango's source addresses). The webhook package
+	// doc says what each proves.
+	PayloadVerificationMethod string
 	// SigningCertificate (X509) is the certificate as one line of base64 DER:
 	// build it with webhook.SigningCertificateFromPEM.
 	SigningCertificate string
@@ -136,7 +125,7 @@ type webhookWire struct {
 	EventTypes                *[]string            `json:"eventTypes,omitempty"`
 	SigningCertificate        *string              `json:"signingCertificate,omitempty"`
 	HMACSharedSecretKey       *string              `json:"hmacSharedSecretKey,omitempty"`
-	PayloadVerificationMethod *PayloadVerification `json:"payloadVerificationMethod,omitempty"`
+	PayloadVerificationMethod *string              `json:"payloadVerificationMethod,omitempty"`
 }
 
 // headersWire reveals the header values for the wire.
@@ -202,7 +191,7 @@ type UpdateWebhookRequest struct {
 	Headers                   []WebhookHeader
 	Categories                []string
 	EventTypes                []string
-	PayloadVerificationMethod PayloadVerification
+	PayloadVerificationMethod string
 	SigningCertificate        string
 	HMACSharedSecretKey       Secret
 }

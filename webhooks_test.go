@@ -63,7 +63,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	created, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{
 		URL: recv.URL + "/tango", EventTypes: []string{webhook.TypeItemAvailability},
 		Headers:                   []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}},
-		PayloadVerificationMethod: tango.PayloadX509, SigningCertificate: cert,
+		PayloadVerificationMethod: webhook.MethodX509, SigningCertificate: cert,
 	})
 	require.NoError(t, err)
 	left, ok := created.ExpiresIn(time.Now())
@@ -72,7 +72,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 
 	w, err := c.Webhooks.Get(ctx, created.WebhookID)
 	require.NoError(t, err)
-	assert.Equal(t, tango.PayloadX509, w.PayloadVerificationMethod)
+	assert.Equal(t, webhook.MethodX509, w.PayloadVerificationMethod)
 	assert.Equal(t, plantedHookSecret, w.Headers[0].Value.Reveal())
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", w, w, w), plantedHookSecret)
 	b, err := json.Marshal(w)
@@ -80,7 +80,7 @@ func TestWebhooksEveryOperation(t *testing.T) {
 	assert.NotContains(t, string(b), plantedHookSecret)
 
 	_, err = c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{URL: recv.URL + "/second", Categories: []string{webhook.CategoryItem},
-		PayloadVerificationMethod: tango.PayloadNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
+		PayloadVerificationMethod: webhook.MethodNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
 	require.NoError(t, err)
 	page, err := c.Webhooks.List(ctx, &tango.ListWebhooksParams{CursorParams: tango.CursorParams{MaxResults: 1}})
 	require.NoError(t, err)
@@ -158,7 +158,7 @@ func TestWebhookRequestsValidated(t *testing.T) {
 	require.NoError(t, err)
 	key, err := webhook.NewHMACKey()
 	require.NoError(t, err)
-	ok := tango.CreateWebhookRequest{URL: "https://hooks.example.com/tango", EventTypes: []string{"ItemAvailability"}, PayloadVerificationMethod: tango.PayloadHMAC, HMACSharedSecretKey: key}
+	ok := tango.CreateWebhookRequest{URL: "https://hooks.example.com/tango", EventTypes: []string{"ItemAvailability"}, PayloadVerificationMethod: webhook.MethodHMAC, HMACSharedSecretKey: key}
 	bad := map[string]func(r *tango.CreateWebhookRequest){
 		"no url":              func(r *tango.CreateWebhookRequest) { r.URL = "" },
 		"plain http":          func(r *tango.CreateWebhookRequest) { r.URL = "http://hooks.example.com/t" },
@@ -170,11 +170,11 @@ func TestWebhookRequestsValidated(t *testing.T) {
 		"HMAC without key":    func(r *tango.CreateWebhookRequest) { r.HMACSharedSecretKey = tango.Secret{} },
 		"HMAC key not base64": func(r *tango.CreateWebhookRequest) { r.HMACSharedSecretKey = tango.NewSecret("not base64!") },
 		"HMAC key short":      func(r *tango.CreateWebhookRequest) { r.HMACSharedSecretKey = tango.NewSecret("c2hvcnQ=") },
-		"X509 without cert":   func(r *tango.CreateWebhookRequest) { r.PayloadVerificationMethod = tango.PayloadX509 },
+		"X509 without cert":   func(r *tango.CreateWebhookRequest) { r.PayloadVerificationMethod = webhook.MethodX509 },
 		"X509 PEM not one line": func(r *tango.CreateWebhookRequest) {
-			r.PayloadVerificationMethod, r.SigningCertificate = tango.PayloadX509, string(certPEM)
+			r.PayloadVerificationMethod, r.SigningCertificate = webhook.MethodX509, string(certPEM)
 		},
-		"NONE with key": func(r *tango.CreateWebhookRequest) { r.PayloadVerificationMethod = tango.PayloadNone },
+		"NONE with key": func(r *tango.CreateWebhookRequest) { r.PayloadVerificationMethod = webhook.MethodNone },
 		"header name": func(r *tango.CreateWebhookRequest) {
 			r.Headers = []tango.WebhookHeader{{Name: "X Bad", Value: tango.NewSecret("v")}}
 		},
@@ -193,7 +193,7 @@ func TestWebhookRequestsValidated(t *testing.T) {
 		}
 	}
 	x := ok
-	x.PayloadVerificationMethod, x.HMACSharedSecretKey, x.SigningCertificate = tango.PayloadX509, tango.Secret{}, cert
+	x.PayloadVerificationMethod, x.HMACSharedSecretKey, x.SigningCertificate = webhook.MethodX509, tango.Secret{}, cert
 	for _, id := range []string{"", "../accounts", "not-a-uuid"} {
 		_, err := c.Webhooks.Get(ctx, id)
 		assert.ErrorIs(t, err, tango.ErrValidation, id)
@@ -225,7 +225,7 @@ func TestWebhookSecretsStayOutOfLogs(t *testing.T) {
 	key, err := webhook.NewHMACKey()
 	require.NoError(t, err)
 	req := &tango.CreateWebhookRequest{URL: "http://127.0.0.1:9/hooks", EventTypes: []string{"ItemAvailability"},
-		PayloadVerificationMethod: tango.PayloadHMAC, HMACSharedSecretKey: key,
+		PayloadVerificationMethod: webhook.MethodHMAC, HMACSharedSecretKey: key,
 		Headers: []tango.WebhookHeader{{Name: "Authorization", Value: tango.NewSecret("Bearer " + plantedHookSecret)}}}
 	created, err := c.Webhooks.Create(ctx, req)
 	require.NoError(t, err)
@@ -270,7 +270,7 @@ func TestDoctorWarnsBeforeWebhooksExpire(t *testing.T) {
 	srv := diagFake(t)
 	c := diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()), noPacing())
 	created, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{URL: "http://127.0.0.1:9/hooks", EventTypes: []string{"ItemAvailability"},
-		PayloadVerificationMethod: tango.PayloadNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
+		PayloadVerificationMethod: webhook.MethodNone, Headers: []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: tango.NewSecret(plantedHookSecret)}}})
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		in   time.Duration

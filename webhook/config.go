@@ -19,15 +19,21 @@ import (
 // Method is a subscription's payloadVerificationMethod.
 type Method string
 
-// The verification methods Tango offers.
+// The verification methods Tango offers, for Config.Method and for the
+// subscription's PayloadVerificationMethod (tango.CreateWebhookRequest): one
+// spelling for both sides. They are untyped so that they fit both.
 const (
 	// MethodX509: the body encrypted with the subscriber's certificate (RSA,
-	// PKCS#1 v1.5), base64-encoded. See the package doc for what it proves.
-	MethodX509 Method = "X509"
+	// PKCS#1 v1.5), base64-encoded. Tango recommends it; it needs the
+	// subscription's SigningCertificate (SigningCertificateFromPEM). See the
+	// package doc for what it proves.
+	MethodX509 = "X509"
 	// MethodHMAC: HMAC-SHA256 of the body under the shared key, base64-encoded.
-	MethodHMAC Method = "HMAC"
-	// MethodNone: no signature.
-	MethodNone Method = "NONE"
+	// It needs the subscription's HMACSharedSecretKey (NewHMACKey).
+	MethodHMAC = "HMAC"
+	// MethodNone: no signature; rely on a secret custom header and Tango's
+	// source addresses.
+	MethodNone = "NONE"
 )
 
 // X509Input says what Tango encrypted to make an X509 signature. Tango's pages

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tango-sdk/tango-go/internal/testcert"
+	"github.com/tango-sdk/tango-go/internal/webhooksign"
 	"github.com/tango-sdk/tango-go/webhook"
 )
 
@@ -71,4 +72,12 @@ func TestHMACKeys(t *testing.T) {
 	_, err = webhook.HMACKeyFromBytes([]byte("short"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "5 bytes")
+}
+
+// TestMethodsMatchTheRootsRules: the root validates a subscription's method
+// with internal/webhooksign's names; they are the ones this package exports.
+func TestMethodsMatchTheRootsRules(t *testing.T) {
+	assert.Equal(t, webhooksign.MethodX509, webhook.MethodX509)
+	assert.Equal(t, webhooksign.MethodHMAC, webhook.MethodHMAC)
+	assert.Equal(t, webhooksign.MethodNone, webhook.MethodNone)
 }

@@ -116,7 +116,7 @@ func run(ctx context.Context, out io.Writer) error {
 	sub, err := c.Webhooks.Create(ctx, &tango.CreateWebhookRequest{
 		URL:                       receiverURL,
 		EventTypes:                []string{webhook.TypeItemAvailability},
-		PayloadVerificationMethod: tango.PayloadX509,
+		PayloadVerificationMethod: webhook.MethodX509,
 		SigningCertificate:        cert,
 		Headers:                   []tango.WebhookHeader{{Name: "X-Hook-Secret", Value: secret}},
 	})

@@ -15,6 +15,15 @@ import (
 	"strings"
 )
 
+// The payloadVerificationMethod values Tango offers, as the root's validation
+// reads them; the webhook package exports the same values as MethodX509,
+// MethodHMAC and MethodNone (a test there checks they agree).
+const (
+	MethodX509 = "X509"
+	MethodHMAC = "HMAC"
+	MethodNone = "NONE"
+)
+
 // MinRSABits is the smallest RSA key accepted for X509 (Tango accepts RSA
 // 2048).
 const MinRSABits = 2048
