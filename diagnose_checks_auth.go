@@ -10,20 +10,21 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tango-sdk/tango-go/doctor"
 	"github.com/tango-sdk/tango-go/internal/transport"
 )
 
 // checkToken obtains a token the way a call would and describes it.
-func (dr *doctor) checkToken(ctx context.Context) Check {
+func (dr *checkup) checkToken(ctx context.Context) doctor.Check {
 	a, ok := dr.c.auth.(*oauth2Authenticator)
 	if !ok {
-		return skipped(CheckToken, "not run: "+dr.d.Auth+" sends the credentials with every call; there is no token endpoint")
+		return skipped(doctor.CheckToken, "not run: "+dr.d.Auth+" sends the credentials with every call; there is no token endpoint")
 	}
 	eps := dr.endpointsList()
 	if tok := eps[len(eps)-1]; !tok.connected { // the token host, or the API host they share
 		why := "the " + tok.label() + " is unreachable (see dns and tcp)"
 		dr.tokenErr = errors.New(why) // the checks that need a token skip too
-		return skipped(CheckToken, "not run: "+why)
+		return skipped(doctor.CheckToken, "not run: "+why)
 	}
 	facts, err := a.diagnoseToken(ctx)
 	if err != nil {
@@ -31,7 +32,7 @@ func (dr *doctor) checkToken(ctx context.Context) Check {
 		return explainTokenError(err)
 	}
 	left := facts.expiry.Sub(dr.c.clock.Now())
-	dr.d.Token = &TokenReport{
+	dr.d.Token = &doctor.TokenReport{
 		Source:           facts.source,
 		LifetimeSeconds:  int64(facts.lifetime.Round(time.Second) / time.Second),
 		RemainingSeconds: int64(left.Round(time.Second) / time.Second),
@@ -47,7 +48,7 @@ func (dr *doctor) checkToken(ctx context.Context) Check {
 }
 
 // explainTokenError turns a failed token fetch into a check.
-func explainTokenError(err error) Check {
+func explainTokenError(err error) doctor.Check {
 	var te *TokenError
 	switch {
 	case errors.Is(err, ErrTokenQuota):
@@ -71,12 +72,12 @@ func explainTokenError(err error) Check {
 // checkRead makes a cheap authenticated read (one row of the account list) through
 // the normal pipeline, so a refused OAuth token is replaced and the call replayed
 // once, as for any call.
-func (dr *doctor) checkRead(ctx context.Context) Check {
+func (dr *checkup) checkRead(ctx context.Context) doctor.Check {
 	if ok, why := dr.reachable(); !ok {
-		return skipped(CheckRead, why)
+		return skipped(doctor.CheckRead, why)
 	}
 	if dr.tokenErr != nil {
-		return skipped(CheckRead, "not run: no OAuth token (see token)")
+		return skipped(doctor.CheckRead, "not run: no OAuth token (see token)")
 	}
 	dr.readRan = true
 	start := time.Now()
@@ -90,14 +91,14 @@ func (dr *doctor) checkRead(ctx context.Context) Check {
 }
 
 // explainReadError says what a failed authenticated read means.
-func (dr *doctor) explainReadError(err error) Check {
+func (dr *checkup) explainReadError(err error) doctor.Check {
 	var (
 		gw  *GatewayError
 		api *APIError
 	)
 	if errors.As(err, &gw) {
 		return failed(fmt.Sprintf("%d from the load balancer (Server: %s), not from the Tango API: the request was refused before Tango saw it", gw.StatusCode, gw.Server),
-			"Most often a proxy or API gateway (Azure API Management, MuleSoft, nginx) appends ip:port to X-Forwarded-For: confirm it with DiagnoseBehindProxy (tango doctor --behind-proxy) and make the gateway send bare IPs or drop the header (tango.NormalizeForwardedFor does this for Go gateways). Other causes: an expired token, browser headers (Origin, Sec-Fetch-*) added on the way, the wrong environment.",
+			"Most often a proxy or API gateway (Azure API Management, MuleSoft, nginx) appends ip:port to X-Forwarded-For: confirm it with doctor.BehindProxy (tango doctor --behind-proxy) and make the gateway send bare IPs or drop the header (tango.NormalizeForwardedFor does this for Go gateways). Other causes: an expired token, browser headers (Origin, Sec-Fetch-*) added on the way, the wrong environment.",
 			requestIDLine(gw.RequestID)...)
 	}
 	if !errors.As(err, &api) {
@@ -149,7 +150,7 @@ func requestIDLine(id string) []string {
 }
 
 // envKind describes the client's environment for the report.
-func (dr *doctor) envKind() string {
+func (dr *checkup) envKind() string {
 	switch {
 	case dr.c.env.APIBaseURL == Sandbox.APIBaseURL:
 		return "Tango's sandbox"
@@ -163,7 +164,7 @@ func (dr *doctor) envKind() string {
 
 // checkEnvironment tells credentials refused by this environment apart from other
 // failures: sandbox credentials against production, and the reverse, look like 401s.
-func (dr *doctor) checkEnvironment(context.Context) Check {
+func (dr *checkup) checkEnvironment(context.Context) doctor.Check {
 	kind := dr.envKind()
 	where := fmt.Sprintf("%s at %s", kind, dr.c.baseURL)
 	mismatch := fmt.Sprintf("Sandbox and production are separate: each has its own credentials and hosts, and the credentials of one are refused by the other with a 401. This client uses %s: check that TANGO_ENVIRONMENT (or the Environment given to NewClient) is the one your credentials were issued for.", where)
@@ -188,5 +189,5 @@ func (dr *doctor) checkEnvironment(context.Context) Check {
 		}
 		return ch
 	}
-	return skipped(CheckEnvironment, "not run: the authenticated read got no verdict on the credentials")
+	return skipped(doctor.CheckEnvironment, "not run: the authenticated read got no verdict on the credentials")
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // Clock skew thresholds. The Date header has whole-second resolution, so anything
@@ -19,18 +21,18 @@ const (
 
 // checkClock compares the Date header with this machine's clock (the client's
 // Clock) at the middle of the request.
-func (dr *doctor) checkClock(context.Context) Check {
+func (dr *checkup) checkClock(context.Context) doctor.Check {
 	res := dr.probe
 	if res == nil || res.header == nil {
-		return skipped(CheckClock, "not run: no answer from the API host to read a Date header from")
+		return skipped(doctor.CheckClock, "not run: no answer from the API host to read a Date header from")
 	}
 	raw := res.header.Get("Date")
 	if raw == "" {
-		return skipped(CheckClock, "not run: the server's answer carried no Date header")
+		return skipped(doctor.CheckClock, "not run: the server's answer carried no Date header")
 	}
 	date, err := http.ParseTime(raw)
 	if err != nil {
-		return skipped(CheckClock, fmt.Sprintf("not run: the Date header %q does not parse", raw))
+		return skipped(doctor.CheckClock, fmt.Sprintf("not run: the Date header %q does not parse", raw))
 	}
 	// The server stamped the answer somewhere between sending and receiving, and
 	// truncated it to the second: compare against the midpoint, half a second on.

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // endpoint is one host the client talks to.
@@ -55,7 +57,7 @@ func defaultPort(scheme string) string {
 
 // endpoints lists the API host and, for OAuth2 with a token host of its own, the
 // token host.
-func (dr *doctor) endpointsList() []*endpoint {
+func (dr *checkup) endpointsList() []*endpoint {
 	if dr.endpoints != nil {
 		return dr.endpoints
 	}
@@ -98,7 +100,7 @@ func (c *Client) proxyFor(u *url.URL) *url.URL {
 }
 
 // checkDNS resolves each endpoint's host (or its proxy's).
-func (dr *doctor) checkDNS(ctx context.Context) Check {
+func (dr *checkup) checkDNS(ctx context.Context) doctor.Check {
 	var details, problems []string
 	for _, e := range dr.endpointsList() {
 		host, _ := e.dialAddr()
@@ -135,7 +137,7 @@ func (dr *doctor) checkDNS(ctx context.Context) Check {
 }
 
 // checkTCP opens (and closes) a TCP connection to each resolved endpoint.
-func (dr *doctor) checkTCP(ctx context.Context) Check {
+func (dr *checkup) checkTCP(ctx context.Context) doctor.Check {
 	var details, problems []string
 	tried := 0
 	for _, e := range dr.endpointsList() {
@@ -158,7 +160,7 @@ func (dr *doctor) checkTCP(ctx context.Context) Check {
 		_ = conn.Close()
 	}
 	if tried == 0 {
-		return skipped(CheckTCP, "not run: no host resolved")
+		return skipped(doctor.CheckTCP, "not run: no host resolved")
 	}
 	if len(problems) > 0 {
 		return failed(problems[0],

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // The address the probes claim to forward for: 203.0.113.0/24 is TEST-NET-3
@@ -20,16 +22,16 @@ const (
 	probeForwardedPorted = probeForwardedIP + ":41000"
 )
 
-// checkProxy runs the X-Forwarded-For pair when DiagnoseBehindProxy asked for it.
-func (dr *doctor) checkProxy(ctx context.Context) Check {
-	if !dr.cfg.proxyProbe {
-		return skipped(CheckProxy, "not run: when a proxy or API gateway sits between you and Tango, ask for it with DiagnoseBehindProxy (tango doctor --behind-proxy); it sends one request Tango is expected to refuse")
+// checkProxy runs the X-Forwarded-For pair when doctor.BehindProxy asked for it.
+func (dr *checkup) checkProxy(ctx context.Context) doctor.Check {
+	if !dr.cfg.BehindProxy {
+		return skipped(doctor.CheckProxy, "not run: when a proxy or API gateway sits between you and Tango, ask for it with doctor.BehindProxy (tango doctor --behind-proxy); it sends one request Tango is expected to refuse")
 	}
 	if ok, why := dr.reachable(); !ok {
-		return skipped(CheckProxy, why)
+		return skipped(doctor.CheckProxy, why)
 	}
 	if dr.tokenErr != nil {
-		return skipped(CheckProxy, "not run: no OAuth token (see token)")
+		return skipped(doctor.CheckProxy, "not run: no OAuth token (see token)")
 	}
 	// The read check's request: one row of the account list.
 	const read = "/accounts?paginate=true&maxResults=1"

@@ -16,6 +16,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // certWarnDays is how close to expiry a certificate draws a warning.
@@ -24,10 +26,10 @@ const certWarnDays = 30
 // checkTLS makes one unauthenticated request to the API root and inspects the TLS
 // session. The answer's status does not matter (without credentials Tango answers
 // 401); its Date header feeds the clock check.
-func (dr *doctor) checkTLS(ctx context.Context) Check {
+func (dr *checkup) checkTLS(ctx context.Context) doctor.Check {
 	api := dr.endpointsList()[0]
 	if !api.connected {
-		return skipped(CheckTLS, "not run: no TCP connection to the API host")
+		return skipped(doctor.CheckTLS, "not run: no TCP connection to the API host")
 	}
 	res := dr.c.probe(ctx, "/", probeOptions{})
 	dr.probe = res
@@ -35,7 +37,7 @@ func (dr *doctor) checkTLS(ctx context.Context) Check {
 		if res.err != nil {
 			return failed("no HTTP answer from the API host: "+res.err.Error(), "See the tcp check; the server may not speak HTTP on this port.")
 		}
-		return skipped(CheckTLS, "not run: plain HTTP to a loopback host (a local fake server); there is no TLS to check")
+		return skipped(doctor.CheckTLS, "not run: plain HTTP to a loopback host (a local fake server); there is no TLS to check")
 	}
 	now := dr.c.clock.Now()
 	var verr *tls.CertificateVerificationError
@@ -56,7 +58,7 @@ func (dr *doctor) checkTLS(ctx context.Context) Check {
 		return failed("the server's chain does not verify against the client's roots", "See the details; this should not happen after a successful handshake.")
 	}
 	root := chain[len(chain)-1]
-	rep := &TLSReport{
+	rep := &doctor.TLSReport{
 		Version:    tls.VersionName(res.tls.Version),
 		Verified:   true,
 		Chain:      certReports(chain, now),
@@ -89,7 +91,7 @@ func (dr *doctor) checkTLS(ctx context.Context) Check {
 // verifiedChain returns the chain from the server's certificate to one of the
 // client's roots: the chain the transport verified in the handshake, or, when
 // the connection state carries none, the sent chain verified against the roots.
-func (dr *doctor) verifiedChain(cs *tls.ConnectionState) []*x509.Certificate {
+func (dr *checkup) verifiedChain(cs *tls.ConnectionState) []*x509.Certificate {
 	if len(cs.VerifiedChains) > 0 {
 		return cs.VerifiedChains[0]
 	}
@@ -108,8 +110,8 @@ func (dr *doctor) verifiedChain(cs *tls.ConnectionState) []*x509.Certificate {
 }
 
 // refusedChain reports a chain the client did not trust, with what it was sent.
-func (dr *doctor) refusedChain(sent []*x509.Certificate, cause error, now time.Time) Check {
-	rep := &TLSReport{Chain: certReports(sent, now)}
+func (dr *checkup) refusedChain(sent []*x509.Certificate, cause error, now time.Time) doctor.Check {
+	rep := &doctor.TLSReport{Chain: certReports(sent, now)}
 	dr.d.TLS = rep
 	details := chainLines(rep.Chain)
 	var (
@@ -140,11 +142,11 @@ func (dr *doctor) refusedChain(sent []*x509.Certificate, cause error, now time.T
 }
 
 // certReports describes a chain, server certificate first.
-func certReports(chain []*x509.Certificate, now time.Time) []CertificateReport {
-	out := make([]CertificateReport, 0, len(chain))
+func certReports(chain []*x509.Certificate, now time.Time) []doctor.CertificateReport {
+	out := make([]doctor.CertificateReport, 0, len(chain))
 	for _, c := range chain {
 		sum := sha256.Sum256(c.Raw)
-		out = append(out, CertificateReport{
+		out = append(out, doctor.CertificateReport{
 			Subject:  c.Subject.String(),
 			Issuer:   c.Issuer.String(),
 			NotAfter: c.NotAfter,
@@ -166,7 +168,7 @@ func daysLeft(t, now time.Time) int {
 }
 
 // chainLines renders a chain for the report's details.
-func chainLines(chain []CertificateReport) []string {
+func chainLines(chain []doctor.CertificateReport) []string {
 	lines := make([]string, len(chain))
 	for i, c := range chain {
 		lines[i] = fmt.Sprintf("certificate %d: %s, issued by %s, expires %s (%d days)",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/doctor"
 	"github.com/tango-sdk/tango-go/tangotest"
 )
 
@@ -21,7 +22,7 @@ func ExampleClient_Diagnose() {
 	}
 	defer c.Close()
 
-	d, err := c.Diagnose(context.Background(), tango.DiagnoseBehindProxy())
+	d, err := c.Diagnose(context.Background(), doctor.BehindProxy())
 	if err != nil {
 		fmt.Println(err)
 		return

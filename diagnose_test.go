@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/doctor"
 	"github.com/tango-sdk/tango-go/tangotest"
 )
 
@@ -41,7 +42,7 @@ func diagClient(t *testing.T, env tango.Environment, auth tango.Auth, opts ...ta
 }
 
 // diagnose runs Diagnose with a deadline and fails the test on an error.
-func diagnose(t *testing.T, c *tango.Client, opts ...tango.DiagnoseOption) *tango.Diagnosis {
+func diagnose(t *testing.T, c *tango.Client, opts ...doctor.Option) *doctor.Diagnosis {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -52,8 +53,8 @@ func diagnose(t *testing.T, c *tango.Client, opts ...tango.DiagnoseOption) *tang
 }
 
 // statuses maps each check to its verdict.
-func statuses(d *tango.Diagnosis) map[tango.CheckName]tango.CheckStatus {
-	m := map[tango.CheckName]tango.CheckStatus{}
+func statuses(d *doctor.Diagnosis) map[doctor.CheckName]doctor.Status {
+	m := map[doctor.CheckName]doctor.Status{}
 	for _, ch := range d.Checks {
 		m[ch.Name] = ch.Status
 	}
@@ -61,7 +62,7 @@ func statuses(d *tango.Diagnosis) map[tango.CheckName]tango.CheckStatus {
 }
 
 // check returns one check of d, failing the test if it is missing.
-func check(t *testing.T, d *tango.Diagnosis, name tango.CheckName) tango.Check {
+func check(t *testing.T, d *doctor.Diagnosis, name doctor.CheckName) doctor.Check {
 	t.Helper()
 	ch, ok := d.Lookup(name)
 	require.True(t, ok, "no %s check in\n%s", name, d)
@@ -69,10 +70,10 @@ func check(t *testing.T, d *tango.Diagnosis, name tango.CheckName) tango.Check {
 }
 
 const (
-	pass = tango.CheckPassed
-	warn = tango.CheckWarning
-	fail = tango.CheckFailed
-	skip = tango.CheckSkipped
+	pass = doctor.Passed
+	warn = doctor.Warning
+	fail = doctor.Failed
+	skip = doctor.Skipped
 )
 
 func TestDiagnoseHealthyBasicAuth(t *testing.T) {
@@ -80,10 +81,10 @@ func TestDiagnoseHealthyBasicAuth(t *testing.T) {
 	c := diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 	d := diagnose(t, c)
 
-	assert.Equal(t, map[tango.CheckName]tango.CheckStatus{
-		tango.CheckDNS: pass, tango.CheckTCP: pass, tango.CheckTLS: pass, tango.CheckClock: pass,
-		tango.CheckToken: skip, tango.CheckRead: pass, tango.CheckEnvironment: pass, tango.CheckProxy: skip,
-		tango.CheckWebhooks: pass,
+	assert.Equal(t, map[doctor.CheckName]doctor.Status{
+		doctor.CheckDNS: pass, doctor.CheckTCP: pass, doctor.CheckTLS: pass, doctor.CheckClock: pass,
+		doctor.CheckToken: skip, doctor.CheckRead: pass, doctor.CheckEnvironment: pass, doctor.CheckProxy: skip,
+		doctor.CheckWebhooks: pass,
 	}, statuses(d), "%s", d)
 	assert.True(t, d.OK())
 	assert.Equal(t, "BasicAuth", d.Auth)
@@ -91,12 +92,12 @@ func TestDiagnoseHealthyBasicAuth(t *testing.T) {
 	assert.Empty(t, d.TokenURL)
 
 	// The order of the checks is the documented one.
-	var names []tango.CheckName
+	var names []doctor.CheckName
 	for _, ch := range d.Checks {
 		names = append(names, ch.Name)
 	}
-	assert.Equal(t, []tango.CheckName{tango.CheckDNS, tango.CheckTCP, tango.CheckTLS, tango.CheckClock,
-		tango.CheckToken, tango.CheckRead, tango.CheckEnvironment, tango.CheckProxy, tango.CheckWebhooks}, names)
+	assert.Equal(t, []doctor.CheckName{doctor.CheckDNS, doctor.CheckTCP, doctor.CheckTLS, doctor.CheckClock,
+		doctor.CheckToken, doctor.CheckRead, doctor.CheckEnvironment, doctor.CheckProxy, doctor.CheckWebhooks}, names)
 
 	require.NotNil(t, d.TLS)
 	assert.True(t, d.TLS.Verified)
@@ -110,9 +111,9 @@ func TestDiagnoseHealthyBasicAuth(t *testing.T) {
 
 	require.NotNil(t, d.ClockSkewSeconds)
 	assert.InDelta(t, 0, *d.ClockSkewSeconds, 2)
-	assert.Contains(t, check(t, d, tango.CheckRead).Summary, "listing accounts (GET /accounts, one row) succeeded")
-	assert.Contains(t, check(t, d, tango.CheckRead).Summary, "1 account(s) on the first page")
-	assert.Contains(t, check(t, d, tango.CheckEnvironment).Summary, "a server on this machine")
+	assert.Contains(t, check(t, d, doctor.CheckRead).Summary, "listing accounts (GET /accounts, one row) succeeded")
+	assert.Contains(t, check(t, d, doctor.CheckRead).Summary, "1 account(s) on the first page")
+	assert.Contains(t, check(t, d, doctor.CheckEnvironment).Summary, "a server on this machine")
 
 	// The doctor's read carried no X-Forwarded-For and only GETs were sent.
 	for _, r := range srv.Requests() {
@@ -127,7 +128,7 @@ func TestDiagnoseOAuth2Token(t *testing.T) {
 
 	d := diagnose(t, c)
 	assert.True(t, d.OK(), "%s", d)
-	tok := check(t, d, tango.CheckToken)
+	tok := check(t, d, doctor.CheckToken)
 	assert.Equal(t, pass, tok.Status)
 	assert.Contains(t, tok.Summary, "fetched from the token endpoint")
 	assert.Contains(t, tok.Summary, "lifetime 24h0m0s")
@@ -141,7 +142,7 @@ func TestDiagnoseOAuth2Token(t *testing.T) {
 	// A second diagnosis reports the cached token and spends no token quota.
 	d = diagnose(t, c)
 	assert.Equal(t, "cache", d.Token.Source)
-	assert.Contains(t, check(t, d, tango.CheckToken).Summary, "already holds a token")
+	assert.Contains(t, check(t, d, doctor.CheckToken).Summary, "already holds a token")
 	assert.Equal(t, 1, srv.TokensIssued())
 }
 
@@ -179,15 +180,15 @@ func (o originTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestDiagnoseChecksBothWays(t *testing.T) {
-	type want map[tango.CheckName]tango.CheckStatus
+	type want map[doctor.CheckName]doctor.Status
 	tests := []struct {
 		name string
 		// build returns the client to diagnose.
 		build func(t *testing.T) *tango.Client
-		opts  []tango.DiagnoseOption
+		opts  []doctor.Option
 		want  want
 		// say maps a check to text its summary (or fix) must contain.
-		say map[tango.CheckName]string
+		say map[doctor.CheckName]string
 	}{
 		{
 			name: "dns fails for a host that cannot resolve",
@@ -195,9 +196,9 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				env := tango.Environment{Name: "nowhere", APIBaseURL: "https://" + strings.Repeat("x", 64) + ".invalid/raas/v2"}
 				return diagClient(t, env, tango.BasicAuth("platform", "sk-PLANTED-dns"))
 			},
-			want: want{tango.CheckDNS: fail, tango.CheckTCP: skip, tango.CheckTLS: skip, tango.CheckClock: skip,
-				tango.CheckToken: skip, tango.CheckRead: skip, tango.CheckEnvironment: skip, tango.CheckProxy: skip},
-			say: map[tango.CheckName]string{tango.CheckDNS: "does not resolve"},
+			want: want{doctor.CheckDNS: fail, doctor.CheckTCP: skip, doctor.CheckTLS: skip, doctor.CheckClock: skip,
+				doctor.CheckToken: skip, doctor.CheckRead: skip, doctor.CheckEnvironment: skip, doctor.CheckProxy: skip},
+			say: map[doctor.CheckName]string{doctor.CheckDNS: "does not resolve"},
 		},
 		{
 			name: "tcp fails when nothing listens",
@@ -205,10 +206,10 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				env := tango.Environment{Name: "closed", APIBaseURL: "https://" + closedLoopbackPort(t) + "/raas/v2"}
 				return diagClient(t, env, tango.BasicAuth("platform", "sk-PLANTED-tcp"))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckDNS: pass, tango.CheckTCP: fail, tango.CheckTLS: skip, tango.CheckClock: skip,
-				tango.CheckRead: skip, tango.CheckEnvironment: skip, tango.CheckProxy: skip},
-			say: map[tango.CheckName]string{tango.CheckTCP: "cannot connect", tango.CheckDNS: "is an IP address"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckDNS: pass, doctor.CheckTCP: fail, doctor.CheckTLS: skip, doctor.CheckClock: skip,
+				doctor.CheckRead: skip, doctor.CheckEnvironment: skip, doctor.CheckProxy: skip},
+			say: map[doctor.CheckName]string{doctor.CheckTCP: "cannot connect", doctor.CheckDNS: "is an IP address"},
 		},
 		{
 			name: "tls fails when the chain does not end in a pinned root",
@@ -216,8 +217,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t)
 				return diagClient(t, srv.Environment(), srv.BasicAuth()) // the embedded Amazon roots only
 			},
-			want: want{tango.CheckTCP: pass, tango.CheckTLS: fail, tango.CheckRead: skip, tango.CheckEnvironment: skip},
-			say:  map[tango.CheckName]string{tango.CheckTLS: `ends in "CN=tangotest CA`},
+			want: want{doctor.CheckTCP: pass, doctor.CheckTLS: fail, doctor.CheckRead: skip, doctor.CheckEnvironment: skip},
+			say:  map[doctor.CheckName]string{doctor.CheckTLS: `ends in "CN=tangotest CA`},
 		},
 		{
 			name: "tls fails on an expired certificate",
@@ -225,8 +226,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t, tangotest.WithCertificateExpiresIn(-time.Hour))
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckTLS: fail, tango.CheckRead: skip},
-			say:  map[tango.CheckName]string{tango.CheckTLS: "has expired"},
+			want: want{doctor.CheckTLS: fail, doctor.CheckRead: skip},
+			say:  map[doctor.CheckName]string{doctor.CheckTLS: "has expired"},
 		},
 		{
 			name: "tls warns about a certificate close to expiry",
@@ -234,8 +235,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t, tangotest.WithCertificateExpiresIn(10*24*time.Hour+time.Hour))
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckTLS: warn, tango.CheckRead: pass},
-			say:  map[tango.CheckName]string{tango.CheckTLS: "expires in 10 days"},
+			want: want{doctor.CheckTLS: warn, doctor.CheckRead: pass},
+			say:  map[doctor.CheckName]string{doctor.CheckTLS: "expires in 10 days"},
 		},
 		{
 			name: "tls through middleware is still verified against the pinned roots",
@@ -244,8 +245,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				mw := func(next http.RoundTripper) http.RoundTripper { return originTransport{base: next} }
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithTransportMiddleware(mw))
 			},
-			want: want{tango.CheckTLS: fail},
-			say:  map[tango.CheckName]string{tango.CheckTLS: "not among the client's pinned roots"},
+			want: want{doctor.CheckTLS: fail},
+			say:  map[doctor.CheckName]string{doctor.CheckTLS: "not among the client's pinned roots"},
 		},
 		{
 			name: "clock warns about minutes of skew",
@@ -253,8 +254,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t, tangotest.WithClockSkew(3*time.Minute))
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckClock: warn, tango.CheckRead: pass},
-			say:  map[tango.CheckName]string{tango.CheckClock: "3m0s ahead of"},
+			want: want{doctor.CheckClock: warn, doctor.CheckRead: pass},
+			say:  map[doctor.CheckName]string{doctor.CheckClock: "3m0s ahead of"},
 		},
 		{
 			name: "clock fails on hours of skew",
@@ -262,8 +263,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t, tangotest.WithClockSkew(-2*time.Hour))
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckClock: fail},
-			say:  map[tango.CheckName]string{tango.CheckClock: "2h0m0s behind"},
+			want: want{doctor.CheckClock: fail},
+			say:  map[doctor.CheckName]string{doctor.CheckClock: "2h0m0s behind"},
 		},
 		{
 			name: "token fails on a wrong client secret, and so does the environment",
@@ -271,10 +272,10 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t)
 				return diagClient(t, srv.Environment(), tango.OAuth2(srv.ClientID(), "sk-PLANTED-wrong-secret"), tango.WithRootCAs(srv.RootCAs()))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckTLS: pass, tango.CheckToken: fail, tango.CheckRead: skip, tango.CheckEnvironment: fail, tango.CheckProxy: skip},
-			say: map[tango.CheckName]string{tango.CheckToken: "refused the client credentials",
-				tango.CheckEnvironment: "Sandbox and production are separate"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckTLS: pass, doctor.CheckToken: fail, doctor.CheckRead: skip, doctor.CheckEnvironment: fail, doctor.CheckProxy: skip},
+			say: map[doctor.CheckName]string{doctor.CheckToken: "refused the client credentials",
+				doctor.CheckEnvironment: "Sandbox and production are separate"},
 		},
 		{
 			name: "token fails on the quota",
@@ -283,8 +284,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv.Inject(tangotest.Fault{Path: tangotest.PathToken, Action: tangotest.TokenQuotaExceeded()})
 				return diagClient(t, srv.Environment(), tango.OAuth2(srv.ClientID(), srv.ClientSecret()), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckToken: fail, tango.CheckRead: skip, tango.CheckEnvironment: skip},
-			say:  map[tango.CheckName]string{tango.CheckToken: "quota exceeded"},
+			want: want{doctor.CheckToken: fail, doctor.CheckRead: skip, doctor.CheckEnvironment: skip},
+			say:  map[doctor.CheckName]string{doctor.CheckToken: "quota exceeded"},
 		},
 		{
 			name: "read fails on a wrong platform key: a 401, which the environment explains",
@@ -292,9 +293,9 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t)
 				return diagClient(t, srv.Environment(), tango.BasicAuth(srv.PlatformName(), "sk-PLANTED-other-env-key"), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckRead: fail, tango.CheckEnvironment: fail},
-			say: map[tango.CheckName]string{tango.CheckRead: "answered 401 (401.501)",
-				tango.CheckEnvironment: "refused the credentials (401)"},
+			want: want{doctor.CheckRead: fail, doctor.CheckEnvironment: fail},
+			say: map[doctor.CheckName]string{doctor.CheckRead: "answered 401 (401.501)",
+				doctor.CheckEnvironment: "refused the credentials (401)"},
 		},
 		{
 			name: "read fails on the load balancer's 403",
@@ -303,8 +304,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv.Inject(tangotest.Fault{Path: tangotest.APIPrefix + "/accounts", Action: tangotest.GatewayForbidden()})
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckRead: fail, tango.CheckEnvironment: warn},
-			say:  map[tango.CheckName]string{tango.CheckRead: "403 from the load balancer (Server: awselb/2.0)"},
+			want: want{doctor.CheckRead: fail, doctor.CheckEnvironment: warn},
+			say:  map[doctor.CheckName]string{doctor.CheckRead: "403 from the load balancer (Server: awselb/2.0)"},
 		},
 		{
 			name: "read fails on 403.001 when something adds browser headers",
@@ -313,8 +314,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				mw := func(next http.RoundTripper) http.RoundTripper { return originTransport{base: next} }
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithTransportMiddleware(mw), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckTLS: pass, tango.CheckRead: fail, tango.CheckEnvironment: skip},
-			say:  map[tango.CheckName]string{tango.CheckRead: "browser-originated"},
+			want: want{doctor.CheckTLS: pass, doctor.CheckRead: fail, doctor.CheckEnvironment: skip},
+			say:  map[doctor.CheckName]string{doctor.CheckRead: "browser-originated"},
 		},
 		{
 			name: "read fails on a 503",
@@ -323,8 +324,8 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv.Inject(tangotest.Fault{Path: tangotest.APIPrefix + "/accounts", Action: tangotest.Status(http.StatusServiceUnavailable)})
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			want: want{tango.CheckRead: fail, tango.CheckEnvironment: skip},
-			say:  map[tango.CheckName]string{tango.CheckRead: "503 (503.501)"},
+			want: want{doctor.CheckRead: fail, doctor.CheckEnvironment: skip},
+			say:  map[doctor.CheckName]string{doctor.CheckRead: "503 (503.501)"},
 		},
 		{
 			name: "environment fails when the token endpoint belongs to another environment",
@@ -337,9 +338,9 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				env := tango.Environment{Name: "mixed", APIBaseURL: api.Environment().APIBaseURL, TokenURL: auth.Environment().TokenURL}
 				return diagClient(t, env, tango.OAuth2(api.ClientID(), api.ClientSecret()), tango.WithRootCAs(pool))
 			},
-			want: want{tango.CheckDNS: pass, tango.CheckTCP: pass, tango.CheckToken: pass, tango.CheckRead: fail, tango.CheckEnvironment: fail},
-			say: map[tango.CheckName]string{tango.CheckRead: "even a freshly fetched one",
-				tango.CheckEnvironment: "refused a token issued by"},
+			want: want{doctor.CheckDNS: pass, doctor.CheckTCP: pass, doctor.CheckToken: pass, doctor.CheckRead: fail, doctor.CheckEnvironment: fail},
+			say: map[doctor.CheckName]string{doctor.CheckRead: "even a freshly fetched one",
+				doctor.CheckEnvironment: "refused a token issued by"},
 		},
 		{
 			name: "an unreachable token host skips what needs a token",
@@ -349,10 +350,10 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				env.TokenURL = "https://" + closedLoopbackPort(t) + "/oauth/token"
 				return diagClient(t, env, tango.OAuth2(srv.ClientID(), srv.ClientSecret()), tango.WithRootCAs(srv.RootCAs()))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckDNS: pass, tango.CheckTCP: fail, tango.CheckTLS: pass, tango.CheckToken: skip,
-				tango.CheckRead: skip, tango.CheckEnvironment: skip, tango.CheckProxy: skip},
-			say: map[tango.CheckName]string{tango.CheckTCP: "token endpoint host", tango.CheckToken: "unreachable"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckDNS: pass, doctor.CheckTCP: fail, doctor.CheckTLS: pass, doctor.CheckToken: skip,
+				doctor.CheckRead: skip, doctor.CheckEnvironment: skip, doctor.CheckProxy: skip},
+			say: map[doctor.CheckName]string{doctor.CheckTCP: "token endpoint host", doctor.CheckToken: "unreachable"},
 		},
 		{
 			name: "proxy passes: 403 for ip:port, 200 for the bare ip",
@@ -360,9 +361,9 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t)
 				return diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckRead: pass, tango.CheckProxy: pass},
-			say:  map[tango.CheckName]string{tango.CheckProxy: "403 then 200"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckRead: pass, doctor.CheckProxy: pass},
+			say:  map[doctor.CheckName]string{doctor.CheckProxy: "403 then 200"},
 		},
 		{
 			name: "proxy fails: a gateway appends ip:port to every call",
@@ -370,10 +371,10 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t, tangotest.WithForwardingGateway())
 				return diagClient(t, srv.Environment(), tango.OAuth2(srv.ClientID(), srv.ClientSecret()), tango.WithRootCAs(srv.RootCAs()))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckToken: pass, tango.CheckRead: fail, tango.CheckEnvironment: warn, tango.CheckProxy: fail},
-			say: map[tango.CheckName]string{tango.CheckProxy: "403 for both",
-				tango.CheckRead: "--behind-proxy"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckToken: pass, doctor.CheckRead: fail, doctor.CheckEnvironment: warn, doctor.CheckProxy: fail},
+			say: map[doctor.CheckName]string{doctor.CheckProxy: "403 for both",
+				doctor.CheckRead: "--behind-proxy"},
 		},
 		{
 			name: "proxy is inconclusive when the credentials are refused",
@@ -381,9 +382,9 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 				srv := diagFake(t)
 				return diagClient(t, srv.Environment(), tango.BasicAuth(srv.PlatformName(), "sk-PLANTED-wrong"), tango.WithRootCAs(srv.RootCAs()))
 			},
-			opts: []tango.DiagnoseOption{tango.DiagnoseBehindProxy()},
-			want: want{tango.CheckRead: fail, tango.CheckProxy: warn},
-			say:  map[tango.CheckName]string{tango.CheckProxy: "inconclusive"},
+			opts: []doctor.Option{doctor.BehindProxy()},
+			want: want{doctor.CheckRead: fail, doctor.CheckProxy: warn},
+			say:  map[doctor.CheckName]string{doctor.CheckProxy: "inconclusive"},
 		},
 	}
 	for _, tc := range tests {
@@ -409,7 +410,7 @@ func TestDiagnoseChecksBothWays(t *testing.T) {
 	}
 }
 
-func containsStatus(m map[tango.CheckName]tango.CheckStatus, s tango.CheckStatus) bool {
+func containsStatus(m map[doctor.CheckName]doctor.Status, s doctor.Status) bool {
 	for _, v := range m {
 		if v == s {
 			return true
@@ -424,8 +425,8 @@ func TestDiagnoseProxyProbeBypassesNormalisation(t *testing.T) {
 	// must not, and must not send the configured one either.
 	c := diagClient(t, srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()),
 		tango.WithHeader("X-Forwarded-For", "198.51.100.7:8443"))
-	d := diagnose(t, c, tango.DiagnoseBehindProxy())
-	require.Equal(t, pass, check(t, d, tango.CheckProxy).Status, "%s", d)
+	d := diagnose(t, c, doctor.BehindProxy())
+	require.Equal(t, pass, check(t, d, doctor.CheckProxy).Status, "%s", d)
 
 	var seen []string
 	for _, r := range srv.Requests() {
@@ -434,7 +435,7 @@ func TestDiagnoseProxyProbeBypassesNormalisation(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"198.51.100.7", "203.0.113.10:41000", "203.0.113.10"}, seen)
-	details := strings.Join(check(t, d, tango.CheckProxy).Details, "\n")
+	details := strings.Join(check(t, d, doctor.CheckProxy).Details, "\n")
 	assert.Contains(t, details, "203.0.113.10:41000 -> 403 from the load balancer")
 	assert.Contains(t, details, "203.0.113.10 -> 200")
 }
@@ -449,7 +450,7 @@ func TestDiagnoseNeverShowsSecrets(t *testing.T) {
 
 	var outputs []string
 	for _, c := range []*tango.Client{basic, oauth, wrong, behind} {
-		d := diagnose(t, c, tango.DiagnoseBehindProxy())
+		d := diagnose(t, c, doctor.BehindProxy())
 		js, err := json.Marshal(d)
 		require.NoError(t, err)
 		outputs = append(outputs, d.String(), string(js), fmt.Sprintf("%v %+v %#v", d, d, d))
@@ -585,14 +586,14 @@ func FuzzDiagnoseServerAnswer(f *testing.F) {
 		mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		d, err := c.Diagnose(ctx, tango.DiagnoseBehindProxy())
+		d, err := c.Diagnose(ctx, doctor.BehindProxy())
 		require.NoError(t, err)
 		require.Len(t, d.Checks, 9)
 		for _, ch := range d.Checks {
 			for _, s := range append([]string{ch.Summary, ch.Fix}, ch.Details...) {
 				require.NotContains(t, s, "\n")
 			}
-			if ch.Status == tango.CheckWarning || ch.Status == tango.CheckFailed {
+			if ch.Status == doctor.Warning || ch.Status == doctor.Failed {
 				require.NotEmpty(t, ch.Fix, "%s", ch.Name)
 			}
 		}

@@ -216,7 +216,7 @@ func (e *GatewayError) Error() string {
 		"(2) an expired or invalid token; "+
 		"(3) a call that looks browser-originated (Origin or Sec-Fetch headers added on the way); "+
 		"(4) the wrong environment: sandbox credentials against production, or the reverse. "+
-		"Run `tango doctor --behind-proxy` (or Client.Diagnose with DiagnoseBehindProxy) to check each",
+		"Run `tango doctor --behind-proxy` (or Client.Diagnose with doctor.BehindProxy) to check each",
 		e.Method, e.Path, e.StatusCode, e.Server)
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " [request id %s]", e.RequestID)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // TestMiddlewareCannotTakeRequestsPastThePin covers the ways a transport
@@ -133,9 +134,9 @@ func TestDoctorSeesTheProxyThroughMiddleware(t *testing.T) {
 	defer c.Close()
 	d, err := c.Diagnose(t.Context())
 	require.NoError(t, err)
-	dns, ok := d.Lookup(tango.CheckDNS)
+	dns, ok := d.Lookup(doctor.CheckDNS)
 	require.True(t, ok)
-	assert.NotEqual(t, tango.CheckFailed, dns.Status, "%s", dns.Summary)
+	assert.NotEqual(t, doctor.Failed, dns.Status, "%s", dns.Summary)
 	assert.Contains(t, dns.Summary+strings.Join(dns.Details, " "), "127.0.0.1:3128")
 }
 

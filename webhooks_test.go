@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/doctor"
 	"github.com/tango-sdk/tango-go/internal/testcert"
 	"github.com/tango-sdk/tango-go/tangotest"
 	"github.com/tango-sdk/tango-go/webhook"
@@ -274,19 +275,19 @@ func TestDoctorWarnsBeforeWebhooksExpire(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		in   time.Duration
-		want tango.CheckStatus
+		want doctor.Status
 		say  string
 	}{
-		{30 * 24 * time.Hour, tango.CheckPassed, "none expires within 14 days"},
-		{13 * 24 * time.Hour, tango.CheckWarning, "expire within 14 days"},
-		{-time.Hour, tango.CheckWarning, "expired"},
+		{30 * 24 * time.Hour, doctor.Passed, "none expires within 14 days"},
+		{13 * 24 * time.Hour, doctor.Warning, "expire within 14 days"},
+		{-time.Hour, doctor.Warning, "expired"},
 	} {
 		require.NoError(t, srv.ExpireWebhookAt(created.WebhookID, time.Now().Add(tc.in)))
 		d := diagnose(t, c)
-		ch := check(t, d, tango.CheckWebhooks)
+		ch := check(t, d, doctor.CheckWebhooks)
 		assert.Equal(t, tc.want, ch.Status, "%s", d)
 		assert.Contains(t, ch.Summary, tc.say)
-		if tc.want == tango.CheckWarning {
+		if tc.want == doctor.Warning {
 			assert.Contains(t, strings.Join(ch.Details, " "), created.WebhookID)
 			assert.Contains(t, ch.Fix, "Renew")
 		}

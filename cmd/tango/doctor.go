@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/tango-sdk/tango-go"
+	"github.com/tango-sdk/tango-go/doctor"
 )
 
 // runDoctor runs Client.Diagnose and prints the report.
@@ -26,9 +26,9 @@ func runDoctor(ctx context.Context, inv *invocation, args []string) int {
 	defer s.close()
 	ctx, cancel := cf.deadline(ctx)
 	defer cancel()
-	var opts []tango.DiagnoseOption
+	var opts []doctor.Option
 	if *behind {
-		opts = append(opts, tango.DiagnoseBehindProxy())
+		opts = append(opts, doctor.BehindProxy())
 	}
 	d, err := s.client.Diagnose(ctx, opts...)
 	if d == nil {
