@@ -3,7 +3,7 @@ package tango_test
 // Tests of OrdersService against tangotest: Create's idempotency key, replays and
 // their check against the request, Get, Resend (never retried once it may have
 // reached Tango) and Wait. The fault matrix is in orders_faults_test.go, lists in
-// orders_list_test.go, scopes in orders_scope_test.go.
+// orders_list_test.go, scopes in account_scope_test.go.
 
 import (
 	"context"
@@ -784,4 +784,75 @@ func TestFakeRewardsNeverLogged(t *testing.T) {
 		assert.NotContains(t, logs.String(), s)
 	}
 	assert.NotContains(t, logs.String(), ordRecipientEmail)
+}
+
+// TestExternalRefIDForIsStable pins the derivation: a change here would make
+// re-runs of existing campaigns place second orders. The expected values were
+// computed outside Go (Python's uuid.uuid5 over the documented steps).
+func TestExternalRefIDForIsStable(t *testing.T) {
+	tests := []struct {
+		namespace, key, want string
+	}{
+		{"spring-2026", "row-1", "13bd0656-b783-5ea7-9272-f840aa623d15"},
+		{"signup-bonus", "msg-42", "06b6b701-13df-5c3e-a5b9-bb9dc6a8fa69"},
+		{"", "", "3119af26-c2ab-5d5f-b4c1-bcc3b3bee90f"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.namespace+"/"+tt.key, func(t *testing.T) {
+			got := tango.ExternalRefIDFor(tt.namespace, tt.key)
+			assert.Equal(t, got, tango.ExternalRefIDFor(tt.namespace, tt.key), "same input, same key")
+			u, err := uuid.Parse(got)
+			require.NoError(t, err)
+			assert.Equal(t, uuid.Version(5), u.Version())
+			assert.Equal(t, uuid.RFC4122, u.Variant())
+			assert.LessOrEqual(t, len(got), 100, "Tango's externalRefID limit")
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestExternalRefIDForSeparatesKeys checks that different pairs never share a key,
+// including pairs whose concatenations agree.
+func TestExternalRefIDForSeparatesKeys(t *testing.T) {
+	pairs := [][2]string{
+		{"a", "bc"}, {"ab", "c"}, {"abc", ""}, {"", "abc"},
+		{"campaign", "1"}, {"campaign", "01"}, {"Campaign", "1"}, {"campaign ", "1"},
+		{"other", "1"},
+	}
+	seen := map[string][2]string{}
+	for _, p := range pairs {
+		k := tango.ExternalRefIDFor(p[0], p[1])
+		prev, dup := seen[k]
+		assert.False(t, dup, "%q and %q share %s", p, prev, k)
+		seen[k] = p
+	}
+	assert.NotEqual(t, tango.ExternalRefIDFor("a", "b"), tango.NewExternalRefID())
+}
+
+func TestResendRequestEncodesFaithfully(t *testing.T) {
+	req := tango.ResendRequest{NewEmail: "resend.secret@example.com", NewMobile: "+15555550199"}
+	b, err := json.Marshal(req)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"newEmail":"resend.secret@example.com","newMobile":"+15555550199"}`, string(b))
+	assert.NotContains(t, fmt.Sprint(req), "resend.secret")
+
+	var got map[string]any
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&got))
+		answerJSON(w, http.StatusCreated, map[string]any{"id": 7, "createdAt": "2026-11-29T00:00:00Z"})
+	})
+	c := newCoreClient(t, srv)
+	_, err = c.Orders.Resend(context.Background(), "RA261129-1001-58", &req)
+	require.NoError(t, err)
+	assert.Equal(t, "resend.secret@example.com", got["newEmail"], "the wire still carries it")
+	assert.Equal(t, "+15555550199", got["newMobile"])
+}
+
+func TestNewExternalRefID(t *testing.T) {
+	a, b := tango.NewExternalRefID(), tango.NewExternalRefID()
+	assert.NotEqual(t, a, b)
+	u, err := uuid.Parse(a)
+	require.NoError(t, err)
+	assert.Equal(t, uuid.Version(4), u.Version())
+	assert.LessOrEqual(t, len(a), 100, "within Tango's externalRefID limit")
 }

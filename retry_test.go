@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -535,6 +537,107 @@ func TestUnlistedServerErrorsOnWritesAreUncertain(t *testing.T) {
 
 			_, err = c.Orders.Get(context.Background(), "RA-PLACED")
 			require.NoError(t, err, "a read is unaffected by the write rule")
+		})
+	}
+}
+
+// Issue 10, point 3: 100 concurrent calls whose first attempts meet a transient
+// fault three times in four. With AWS's budget (500 tokens, 5 per retry) every call
+// settles in the call; the old 100 tokens paid for about a fifth of the retries.
+// The README's retry section quotes the figures this test logs.
+func TestRetryBudgetSettlesConcurrentCallsUnderFaults(t *testing.T) {
+	tests := []struct {
+		name     string
+		capacity int
+		wantAll  bool
+	}{
+		{"AWS default 500", 0, true},
+		{"old default 100", 100, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			seen := map[string]bool{}
+			ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				first := !seen[r.URL.Path]
+				seen[r.URL.Path] = true
+				mu.Unlock()
+				var i int
+				_, _ = fmt.Sscanf(r.URL.Path[strings.LastIndex(r.URL.Path, "-")+1:], "%d", &i)
+				if first && i%4 != 0 { // 3 in 4 first attempts
+					writeTangoError(w, r, http.StatusServiceUnavailable, "", "busy")
+					return
+				}
+				okHandler(w, r)
+			})
+			c := newCoreClient(t, ts, tango.WithClock(testclock.New(time.Now())),
+				tango.WithRetryPolicy(tango.RetryPolicy{BudgetCapacity: tt.capacity, InitialInterval: time.Millisecond, MaxInterval: time.Millisecond}))
+			const n = 100
+			var settled, exhausted atomic.Int64
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range n {
+				wg.Go(func() {
+					<-start
+					_, err := c.Do(t.Context(), http.MethodGet, fmt.Sprintf("/orders/RA-%02d", i), nil, nil, nil)
+					switch {
+					case err == nil:
+						settled.Add(1)
+					case assert.ErrorIs(t, err, tango.ErrRetryBudgetExhausted):
+						exhausted.Add(1)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			t.Logf("budget %s: %d of %d calls settled in the call, %d refused a retry (first attempts faulted: 75 of 100)",
+				tt.name, settled.Load(), n, exhausted.Load())
+			if tt.wantAll {
+				assert.EqualValues(t, n, settled.Load())
+			} else {
+				assert.Less(t, settled.Load(), int64(n))
+			}
+		})
+	}
+}
+
+// TestDNSNotFoundIsNotRetried: a host name that does not exist will not appear
+// within a call, so the SDK stops at the first attempt (with its hint), while a
+// temporary resolver failure is retried like any connection failure.
+func TestDNSNotFoundIsNotRetried(t *testing.T) {
+	checkLeaks(t)
+	cases := []struct {
+		name         string
+		dnsErr       *net.DNSError
+		wantAttempts int
+		wantInText   string
+	}{
+		{"no such host", &net.DNSError{Err: "no such host", Name: "no-such-host.invalid", IsNotFound: true}, 1, "did not resolve (1 attempt(s))"},
+		{"temporary failure", &net.DNSError{Err: "server misbehaving", Name: "flaky.invalid", IsTemporary: true}, 3, "did not resolve (3 attempt(s))"},
+		{"resolver timeout", &net.DNSError{Err: "i/o timeout", Name: "slow.invalid", IsTimeout: true}, 3, "did not resolve (3 attempt(s))"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// The resolver's answer is faked in the dialer: nothing leaves the machine.
+			var dials atomic.Int32
+			tr := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+				dials.Add(1)
+				return nil, tc.dnsErr
+			}}
+			c, err := tango.NewClient(tango.Environment{Name: "typo", APIBaseURL: "https://127.0.0.1:1/raas/v2"},
+				tango.BasicAuth(testPlatform, testAPIKey), quickRetries(3), noPacing(), tango.WithClock(newFakeClock()),
+				tango.WithHTTPClient(&http.Client{Transport: tr}))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			_, err = getPing(context.Background(), c)
+			require.Error(t, err)
+			var dnsErr *net.DNSError
+			require.ErrorAs(t, err, &dnsErr)
+			var hinted *tango.HintedError
+			require.ErrorAs(t, err, &hinted)
+			assert.Equal(t, int32(tc.wantAttempts), dials.Load())
+			assert.Contains(t, err.Error(), tc.wantInText)
 		})
 	}
 }
