@@ -4,6 +4,15 @@
 // anything, then hands a typed event to the caller's function and answers 2xx
 // only once that function has returned nil.
 //
+// # Subscribing
+//
+// Subscriptions are made with the SDK's client (tango.WebhooksService). This
+// package names what a subscription takes, one spelling for both sides: the
+// verification methods (MethodX509, MethodHMAC, MethodNone), the categories
+// (CategoryItem, ...) and event types (TypeItemAvailability, ...), the test
+// deliveries (TestConnectivity, ...), and it builds the signing material to
+// register: SigningCertificateFromPEM for X509, NewHMACKey for HMAC.
+//
 // # What the handler does, in order
 //
 //  1. Only POST is served (405 otherwise).
