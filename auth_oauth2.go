@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/tango-sdk/tango-go/internal/tokencache"
 )
 
 // defaultTokenLifetime is assumed when the token endpoint does not say (Tango
@@ -123,9 +125,10 @@ func (o oauth2Auth) bind(d authDeps) (authenticator, error) {
 		}
 		a.ages.check(snap.snapshot(), o.name)
 	}
-	a.cache = newTokenCache(tokenCacheConfig{
-		src: a, store: s.store, storeTimeout: s.fetchTimeout,
-		clock: d.clock, logger: d.logger, window: s.window, stale: a.stale,
+	a.cache = tokencache.New(tokencache.Config[*credSnapshot]{
+		Source: a, Store: cacheStore(s.store), StoreTimeout: s.fetchTimeout,
+		Clock: d.clock, Logger: d.logger, Window: s.window, MinWindow: MinRefreshWindow, Stale: a.stale,
+		Closed: errAuthClosed, Quota: isTokenQuota, Transient: transientTokenError,
 	})
 	return a, nil
 }
@@ -188,44 +191,44 @@ type oauth2Authenticator struct {
 	hc       *http.Client
 	clock    Clock
 	ages     *ageWarner
-	cache    *tokenCache
+	cache    *tokencache.Cache[*credSnapshot]
 }
 
 func (a *oauth2Authenticator) Authorize(ctx context.Context, req *http.Request) (any, error) {
-	t, err := a.cache.get(ctx)
+	t, err := a.cache.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+t.access.Reveal())
+	req.Header.Set("Authorization", "Bearer "+t.Access.Reveal())
 	return t, nil
 }
 
 // ready obtains a token before the caller takes a turn in the client's pacing, so
 // that a token fetch does not push the request it was for into the next turn.
 func (a *oauth2Authenticator) ready(ctx context.Context) error {
-	_, err := a.cache.get(ctx)
+	_, err := a.cache.Get(ctx)
 	return err
 }
 
 func (a *oauth2Authenticator) invalidate(used any) bool {
-	t, _ := used.(*cachedToken)
-	return a.cache.invalidate(t)
+	t, _ := used.(*tokencache.Token)
+	return a.cache.Invalidate(t)
 }
 
-func (a *oauth2Authenticator) close() { a.cache.close() }
+func (a *oauth2Authenticator) close() { a.cache.Close() }
 
 // stale reports whether the credentials changed since t was obtained; only providers
 // that can be read cheaply (RotatingCredentials) are checked on every request.
-func (a *oauth2Authenticator) stale(t *cachedToken) bool {
+func (a *oauth2Authenticator) stale(t *tokencache.Token) bool {
 	if s, ok := a.provider.(snapshotter); ok {
-		return s.snapshot().fp() != t.fp
+		return s.snapshot().fp() != t.Fingerprint
 	}
 	return false
 }
 
-// credentials consults the provider, within the fetch timeout: the shared fetch
+// Credentials consults the provider, within the fetch timeout: the shared fetch
 // must not hang on a slow vault.
-func (a *oauth2Authenticator) credentials(ctx context.Context) (*credSnapshot, error) {
+func (a *oauth2Authenticator) Credentials(ctx context.Context) (*credSnapshot, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.settings.fetchTimeout)
 	defer cancel()
 	snap, err := readCredentials(ctx, a.provider, a.name)
@@ -236,14 +239,18 @@ func (a *oauth2Authenticator) credentials(ctx context.Context) (*credSnapshot, e
 	return snap, nil
 }
 
-func (a *oauth2Authenticator) storeKey(creds *credSnapshot) string {
+// StoreKey is the TokenStore key for creds.
+func (a *oauth2Authenticator) StoreKey(creds *credSnapshot) string {
 	return tokenStoreKey(a.env.TokenURL, creds.creds)
 }
 
-// exchange makes one request to the token endpoint through x/oauth2, on a context of
+// Fingerprint identifies creds without revealing them.
+func (a *oauth2Authenticator) Fingerprint(creds *credSnapshot) string { return creds.fp() }
+
+// Exchange makes one request to the token endpoint through x/oauth2, on a context of
 // its own (derived from the cache's, with the fetch timeout), never one captured
 // earlier.
-func (a *oauth2Authenticator) exchange(ctx context.Context, creds *credSnapshot) (*cachedToken, error) {
+func (a *oauth2Authenticator) Exchange(ctx context.Context, creds *credSnapshot) (*tokencache.Token, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.settings.fetchTimeout)
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, a.hc)
@@ -275,11 +282,11 @@ func (a *oauth2Authenticator) exchange(ctx context.Context, creds *credSnapshot)
 		return nil, &TokenError{Environment: a.env.Name, StatusCode: http.StatusOK,
 			Description: "unsupported token_type " + strconv.Quote(s.clean(tt)) + " (want Bearer)"}
 	}
-	return &cachedToken{
-		access:   NewSecret(tok.AccessToken),
-		obtained: start,
-		expiry:   start.Add(tokenLifetime(tok)),
-		fp:       creds.fp(),
+	return &tokencache.Token{
+		Access:      NewSecret(tok.AccessToken),
+		Obtained:    start,
+		Expiry:      start.Add(tokenLifetime(tok)),
+		Fingerprint: creds.fp(),
 	}, nil
 }
 

@@ -1,6 +1,7 @@
 package tango
 
 import (
+	"errors"
 	"net/url"
 	"regexp"
 	"strings"
@@ -74,3 +75,24 @@ func (s scrubber) clean(text string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// isTokenQuota reports a quota refusal from the token endpoint: the token cache
+// waits minutes, not seconds, before asking again.
+func isTokenQuota(err error) bool { return errors.Is(err, ErrTokenQuota) }
+
+// transientTokenError reports a token fetch failure that asking again may cure:
+// a 5xx answer, or no answer (a timeout, a refused or lost connection) other
+// than an untrusted certificate.
+func transientTokenError(err error) bool {
+	var te *TokenError
+	if !errors.As(err, &te) || te.quota {
+		return false
+	}
+	switch te.StatusCode {
+	case 500, 502, 503, 504:
+		return true
+	case 0:
+		return te.Err != nil && !errors.Is(te.Err, ErrUntrustedServer)
+	}
+	return false
+}

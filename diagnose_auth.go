@@ -16,20 +16,13 @@ type tokenFacts struct {
 	lifetime time.Duration
 }
 
-// currentToken returns the token the cache holds now, or nil.
-func (c *tokenCache) currentToken() *cachedToken {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.cur
-}
-
 // diagnoseToken makes sure a token is available, the way any call would (from the
 // cache, the store, or the endpoint), and says where it came from. It does not force
 // a fetch when a good token is cached: that would spend Tango's token quota.
 func (a *oauth2Authenticator) diagnoseToken(ctx context.Context) (tokenFacts, error) {
-	before := a.cache.currentToken()
+	before := a.cache.Current()
 	start := a.clock.Now()
-	t, err := a.cache.get(ctx)
+	t, err := a.cache.Get(ctx)
 	if err != nil {
 		return tokenFacts{}, err
 	}
@@ -37,9 +30,9 @@ func (a *oauth2Authenticator) diagnoseToken(ctx context.Context) (tokenFacts, er
 	switch {
 	case t == before:
 		src = "cache"
-	case a.cache.store != nil && t.obtained.Before(start):
+	case a.cache.HasStore() && t.Obtained.Before(start):
 		// Obtained before this call began, yet not cached: loaded from the store.
 		src = "store"
 	}
-	return tokenFacts{source: src, obtained: t.obtained, expiry: t.expiry, lifetime: t.lifetime()}, nil
+	return tokenFacts{source: src, obtained: t.Obtained, expiry: t.Expiry, lifetime: t.Lifetime()}, nil
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/tango-sdk/tango-go/internal/tokencache"
 )
 
 // TokenStore keeps OAuth 2.0 tokens outside a client, so that they outlive it: across
@@ -55,6 +57,37 @@ type StoredToken struct {
 func tokenStoreKey(tokenURL string, c Credentials) string {
 	sum := sha256.Sum256([]byte("tango-go/token-key/v1\x00" + tokenURL + "\x00" + c.ID + "\x00" + c.Username))
 	return "tango-go:" + hex.EncodeToString(sum[:])
+}
+
+// cacheStore adapts a TokenStore to the token cache (internal/tokencache), which
+// knows tokens but not StoredToken. A nil store stays nil: no store.
+func cacheStore(s TokenStore) tokencache.Store {
+	if s == nil {
+		return nil
+	}
+	return storeAdapter{s}
+}
+
+// storeAdapter is a TokenStore as the token cache sees it.
+type storeAdapter struct{ s TokenStore }
+
+// Load returns the stored token under key, or nil.
+func (a storeAdapter) Load(ctx context.Context, key string) (*tokencache.Token, error) {
+	st, err := a.s.Load(ctx, key)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	return &tokencache.Token{Access: st.AccessToken, Obtained: st.ObtainedAt, Expiry: st.Expiry, Fingerprint: st.Fingerprint}, nil
+}
+
+// Save stores t under key. The cache holds only tokens the SDK made, whose
+// Access is a Secret.
+func (a storeAdapter) Save(ctx context.Context, key string, t *tokencache.Token) error {
+	access, ok := t.Access.(Secret)
+	if !ok {
+		return fmt.Errorf("tango: token store: the access token is a %T, not a Secret", t.Access)
+	}
+	return a.s.Save(ctx, key, &StoredToken{AccessToken: access, ObtainedAt: t.Obtained, Expiry: t.Expiry, Fingerprint: t.Fingerprint})
 }
 
 // NewMemoryTokenStore returns a TokenStore in process memory. A client keeps its own
