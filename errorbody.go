@@ -2,40 +2,13 @@ package tango
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/tango-sdk/tango-go/internal/wire"
 )
-
-// excerptLen is how much of a non-JSON error body an error keeps.
-const excerptLen = 200
-
-// errorInfo is Tango's error body ("ErrorInfo"); the smaller ErrorDTO some customer
-// endpoints send decodes into it too.
-type errorInfo struct {
-	Timestamp             string            `json:"timestamp"`
-	RequestID             string            `json:"requestId"`
-	Path                  string            `json:"path"`
-	HTTPCode              int               `json:"httpCode"`
-	HTTPPhrase            string            `json:"httpPhrase"`
-	I18nKey               string            `json:"i18nKey"`
-	Message               string            `json:"message"`
-	I18nTokenReplacements []json.RawMessage `json:"i18nTokenReplacements"`
-	Errors                []FieldError      `json:"errors"`
-}
-
-// tokenText renders one i18nTokenReplacements entry: a string as itself, any
-// other JSON value as its text.
-func tokenText(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return string(bytes.TrimSpace(raw))
-}
 
 // parseErrorBody turns a non-2xx answer into *GatewayError (an HTML 403 from the
 // load balancer) or *APIError, with the top-level i18nKey for retry
@@ -47,50 +20,41 @@ func parseErrorBody(r *request, resp *http.Response, data []byte) (i18nKey strin
 	path := r.path
 	server := resp.Header.Get("Server")
 	trimmed := bytes.TrimSpace(data)
-	isJSON := len(trimmed) > 0 && trimmed[0] == '{'
+	isJSON := wire.IsJSONObject(trimmed)
 	if resp.StatusCode == http.StatusForbidden && !isJSON &&
 		(strings.HasPrefix(strings.ToLower(server), "awselb") || strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html")) {
 		return "", &GatewayError{
 			StatusCode: resp.StatusCode, Server: server, RequestID: reqID,
-			Method: r.method, Path: scrubPath(path), Excerpt: scrubServerText(excerpt(trimmed)),
+			Method: r.method, Path: scrubPath(path), Excerpt: scrubServerText(wire.Excerpt(trimmed)),
 		}
 	}
 	e := &APIError{StatusCode: resp.StatusCode, RequestID: reqID, Method: r.method, Path: path, RetryAfter: resp.Header.Get("Retry-After")}
-	var info errorInfo
-	if isJSON && json.Unmarshal(trimmed, &info) == nil {
-		e.I18nKey, e.Message, e.Errors = info.I18nKey, scrubServerText(info.Message), info.Errors
+	if info, ok := wire.DecodeErrorInfo(trimmed); ok {
+		e.I18nKey, e.Message = info.I18nKey, scrubServerText(info.Message)
+		if info.Errors != nil {
+			// A conversion, so that a field added to one type and not the other
+			// does not compile.
+			e.Errors = make([]FieldError, len(info.Errors))
+			for i, f := range info.Errors {
+				e.Errors[i] = FieldError(f)
+				e.Errors[i].Message = scrubServerText(f.Message)
+			}
+		}
 		e.HTTPCode, e.HTTPPhrase = info.HTTPCode, info.HTTPPhrase
 		if t, err := time.Parse(time.RFC3339Nano, info.Timestamp); err == nil {
 			e.Timestamp = t
 		}
-		for i := range e.Errors {
-			e.Errors[i].Message = scrubServerText(e.Errors[i].Message)
-		}
 		for _, tok := range info.I18nTokenReplacements {
-			e.I18nTokenReplacements = append(e.I18nTokenReplacements, scrubServerText(tokenText(tok)))
+			e.I18nTokenReplacements = append(e.I18nTokenReplacements, scrubServerText(wire.TokenText(tok)))
 		}
 		if e.RequestID == "" {
 			e.RequestID = info.RequestID
 		}
 	} else {
-		e.Message = scrubServerText(excerpt(trimmed))
+		e.Message = scrubServerText(wire.Excerpt(trimmed))
 	}
 	e.Path = scrubPath(e.Path)
 	return e.I18nKey, e
-}
-
-// excerpt keeps the start of a body, printable characters only, on one line.
-func excerpt(b []byte) string {
-	s := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-		if !unicode.IsPrint(r) {
-			return ' '
-		}
-		return r
-	}, string(b))), " ")
-	if r := []rune(s); len(r) > excerptLen {
-		s = string(r[:excerptLen]) + "…"
-	}
-	return s
 }
 
 // Patterns of contact data and query strings a server's error text may echo.

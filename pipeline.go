@@ -18,6 +18,7 @@ import (
 	"github.com/cenkalti/backoff/v4"
 
 	"github.com/tango-sdk/tango-go/internal/transport"
+	"github.com/tango-sdk/tango-go/internal/wire"
 )
 
 // maxErrorBody caps how much of an error answer is read; drainLimit caps how much
@@ -246,7 +247,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, n int) 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		limit = maxErrorBody
 	}
-	data, err := readAtMost(resp.Body, limit+1, resp.ContentLength)
+	data, err := wire.ReadAtMost(resp.Body, limit+1, resp.ContentLength)
 	if err == nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 		// The attempt's own deadline passed while the body was read: the end seen
 		// then may be where the read was cut, not the end of the answer, so the
@@ -287,33 +288,6 @@ func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = http.NoBody
 	}
 	return resp, nil
-}
-
-// readAtMost reads r to its end or to n bytes, whichever comes first, like
-// io.ReadAll(io.LimitReader(r, n)). A known length (sizeHint, -1 if unknown)
-// sizes the buffer at once instead of growing it, up to maxPresize: a length
-// the server only claims does not reserve memory beyond that.
-func readAtMost(r io.Reader, n, sizeHint int64) ([]byte, error) {
-	const maxPresize = 1 << 20
-	size := int64(512)
-	if sizeHint >= 0 {
-		size = min(sizeHint+1, n, maxPresize) // +1: the read that finds the end needs room
-	}
-	b := make([]byte, 0, size)
-	for int64(len(b)) < n {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // let append pick the growth
-		}
-		m, err := r.Read(b[len(b):min(int64(cap(b)), n)])
-		b = b[:len(b)+m]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-	return b, nil
 }
 
 // logAttempt writes the one debug record of an attempt.
