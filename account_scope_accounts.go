@@ -25,7 +25,7 @@ type AccountBalance struct {
 // customer (it checks when an order is placed); the AccountGuard, if any, is
 // shown both.
 func (a *AccountScope) Get(ctx context.Context) (*Account, error) {
-	acct, err := a.c.svc.accounts.get(ctx, a.customerIdentifier, a.accountIdentifier)
+	acct, err := a.c.accountsService().get(ctx, a.customerIdentifier, a.accountIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ type AccountLowBalanceAlerts struct {
 
 // svc returns the client's own alert service.
 func (l *AccountLowBalanceAlerts) svc() *LowBalanceAlertsService {
-	return &l.scope.c.svc.lowBalanceAlerts
+	return l.scope.c.lowBalanceAlertsService()
 }
 
 // check refuses an alert that Tango reports for another account.

@@ -67,14 +67,14 @@ func (f *AccountFunding) Deposit(ctx context.Context, req *DepositRequest) (*Dep
 		return nil, err
 	}
 	if req == nil {
-		return a.c.svc.funding.Deposit(ctx, nil)
+		return a.c.fundingService().Deposit(ctx, nil)
 	}
 	cp := *req
 	cp.CustomerIdentifier, cp.AccountIdentifier = a.fill(cp.CustomerIdentifier, cp.AccountIdentifier)
 	if err := a.inScope(cp.CustomerIdentifier, cp.AccountIdentifier); err != nil {
 		return nil, err
 	}
-	return a.c.svc.funding.Deposit(ctx, &cp)
+	return a.c.fundingService().Deposit(ctx, &cp)
 }
 
 // Transfer moves money from the scope's account to another account of the same
@@ -87,7 +87,7 @@ func (f *AccountFunding) Transfer(ctx context.Context, req *TransferRequest) (*T
 		return nil, err
 	}
 	if req == nil {
-		return a.c.svc.funding.Transfer(ctx, nil)
+		return a.c.fundingService().Transfer(ctx, nil)
 	}
 	cp := *req
 	if cp.From == "" {
@@ -96,7 +96,7 @@ func (f *AccountFunding) Transfer(ctx context.Context, req *TransferRequest) (*T
 	if cp.From != a.accountIdentifier {
 		return nil, scopeError(a.customerIdentifier, a.accountIdentifier, "", cp.From)
 	}
-	return a.c.svc.funding.transfer(ctx, &cp, a.customerIdentifier)
+	return a.c.fundingService().transfer(ctx, &cp, a.customerIdentifier)
 }
 
 // RegisterCreditCard registers a card on the scope's account (see
@@ -108,14 +108,14 @@ func (f *AccountFunding) RegisterCreditCard(ctx context.Context, req *RegisterCr
 		return nil, err
 	}
 	if req == nil {
-		return a.c.svc.funding.RegisterCreditCard(ctx, nil)
+		return a.c.fundingService().RegisterCreditCard(ctx, nil)
 	}
 	cp := *req
 	cp.CustomerIdentifier, cp.AccountIdentifier = a.fill(cp.CustomerIdentifier, cp.AccountIdentifier)
 	if err := a.inScope(cp.CustomerIdentifier, cp.AccountIdentifier); err != nil {
 		return nil, err
 	}
-	return a.c.svc.funding.RegisterCreditCard(ctx, &cp)
+	return a.c.fundingService().RegisterCreditCard(ctx, &cp)
 }
 
 // UnregisterCreditCard removes a card from the scope's account (see
@@ -125,7 +125,7 @@ func (f *AccountFunding) UnregisterCreditCard(ctx context.Context, creditCardTok
 	if err := a.usable(); err != nil {
 		return nil, err
 	}
-	return a.c.svc.funding.UnregisterCreditCard(ctx, &UnregisterCreditCardRequest{
+	return a.c.fundingService().UnregisterCreditCard(ctx, &UnregisterCreditCardRequest{
 		CustomerIdentifier: a.customerIdentifier, AccountIdentifier: a.accountIdentifier, CreditCardToken: creditCardToken,
 	})
 }
@@ -152,7 +152,7 @@ func (l *AccountLineItems) Get(ctx context.Context, referenceLineItemID string) 
 	if err := l.scope.usable(); err != nil {
 		return nil, err
 	}
-	li, err := l.scope.c.svc.lineItems.Get(ctx, referenceLineItemID)
+	li, err := l.scope.c.lineItemsService().Get(ctx, referenceLineItemID)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (l *AccountLineItems) List(ctx context.Context, params *ListLineItemsParams
 	if err != nil {
 		return nil, err
 	}
-	page, err := l.scope.c.svc.lineItems.list(ctx, p, l.scope.customerIdentifier)
+	page, err := l.scope.c.lineItemsService().list(ctx, p, l.scope.customerIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (l *AccountLineItems) All(ctx context.Context, params *ListLineItemsParams)
 		return func(yield func(*LineItem, error) bool) { yield(nil, err) }
 	}
 	return func(yield func(*LineItem, error) bool) {
-		for li, err := range l.scope.c.svc.lineItems.all(ctx, p, l.scope.customerIdentifier) {
+		for li, err := range l.scope.c.lineItemsService().all(ctx, p, l.scope.customerIdentifier) {
 			if err == nil {
 				err = l.owns(li)
 			}

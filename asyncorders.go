@@ -13,7 +13,7 @@ import (
 // GET and PATCH /asyncOrders/customers/{c}/accounts/{a}/{externalRefID}, its
 // /lineItems, PATCH /asyncOrders/lineItems/{id} and GET /asyncOrders/reasonCodes.
 // Reach it as Client.AsyncOrders.
-type AsyncOrdersService struct{ c *Client }
+type AsyncOrdersService service
 
 // Create submits an async order, exactly once by its externalRefID, as
 // OrdersService.Create places an order: the request is validated first; an empty

@@ -46,8 +46,8 @@ type Client struct {
 	bodyHeader     http.Header // the same with Content-Type, for attempts with a JSON body
 	shareHeader    bool        // no middleware: attempts may send header and bodyHeader themselves
 	accountGuard   AccountGuard
-	svc            services // what the service fields point to; scopes use these even if a field is reassigned
-	refuse         error    // non-nil: every call fails with it (an invalid AccountScope's client)
+	common         service // the one value every service field points to; scopes use it even if a field is reassigned
+	refuse         error   // non-nil: every call fails with it (an invalid AccountScope's client)
 
 	// Orders places and reads orders.
 	Orders *OrdersService
@@ -72,9 +72,6 @@ type Client struct {
 	// Webhooks manages webhook subscriptions.
 	Webhooks *WebhooksService
 }
-
-// ordersService returns the client's own OrdersService.
-func (c *Client) ordersService() *OrdersService { return &c.svc.orders }
 
 // NewClient returns a client for env that authenticates with auth.
 //

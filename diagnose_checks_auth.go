@@ -81,7 +81,7 @@ func (dr *checkup) checkRead(ctx context.Context) doctor.Check {
 	}
 	dr.readRan = true
 	start := time.Now()
-	page, err := dr.c.svc.accounts.List(ctx, &ListAccountsParams{CursorParams: CursorParams{MaxResults: 1}})
+	page, err := dr.c.accountsService().List(ctx, &ListAccountsParams{CursorParams: CursorParams{MaxResults: 1}})
 	dr.readErr = err
 	if err != nil {
 		return dr.explainReadError(err)

@@ -25,7 +25,7 @@ func (dr *checkup) checkWebhooks(ctx context.Context) doctor.Check {
 	now := dr.c.clock.Now()
 	var total int
 	var soon []string
-	for w, err := range dr.c.svc.webhooks.All(ctx, &ListWebhooksParams{CursorParams: CursorParams{MaxResults: MaxCursorPageSize}}) {
+	for w, err := range dr.c.webhooksService().All(ctx, &ListWebhooksParams{CursorParams: CursorParams{MaxResults: MaxCursorPageSize}}) {
 		if err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) && (apiErr.StatusCode == 403 || apiErr.StatusCode == 404) {

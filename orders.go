@@ -14,9 +14,7 @@ import (
 // OrdersService places and reads orders: POST /orders, GET /orders,
 // GET /orders/{referenceOrderID} and POST /orders/{referenceOrderID}/resends.
 // Reach it as Client.Orders.
-type OrdersService struct {
-	c *Client
-}
+type OrdersService service
 
 // NewExternalRefID returns a fresh idempotency key for an order, a deposit or a
 // transfer: a random (version 4) UUID. Choose the key before the first call and
