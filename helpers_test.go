@@ -418,7 +418,10 @@ func (s *authServer) token(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-gate:
 		case <-r.Context().Done():
-			return
+			// Abort: a handler that returns without writing answers 200 with an
+			// empty body, which a client still reading takes for a broken token
+			// answer instead of its own timeout.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	if fail != nil && fail(w, r) {
