@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -452,4 +453,45 @@ func BenchmarkDoGETParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// wrappedDefault stands for an APM agent that replaced http.DefaultTransport.
+type wrappedDefault struct{ http.RoundTripper }
+
+func TestNewClientDoesNotDependOnTheGlobalTransport(t *testing.T) {
+	old := http.DefaultTransport
+	http.DefaultTransport = wrappedDefault{old}
+	t.Cleanup(func() { http.DefaultTransport = old })
+	c, err := tango.NewClient(tango.Sandbox, tango.BasicAuth(testPlatform, testAPIKey))
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+}
+
+// TestDoSendsSDKModels: Do encodes the SDK's own models as they are, contact
+// data included, like a map with the same values.
+func TestDoSendsSDKModels(t *testing.T) {
+	var mu sync.Mutex
+	var bodies []string
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, string(b))
+		mu.Unlock()
+		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
+	})
+	c := newCoreClient(t, srv)
+	_, err := c.Do(t.Context(), http.MethodPost, "/asyncOrders", nil, &tango.CreateOrderRequest{
+		ExternalRefID: "async-1", CustomerIdentifier: "cust-00001", AccountIdentifier: "acct-00001", UTID: "U1",
+		Amount: tango.MustParseAmount("5"), Recipient: &tango.Recipient{Email: "real.person@example.com", FirstName: "Real"},
+	}, nil)
+	require.NoError(t, err)
+	_, err = c.Do(t.Context(), http.MethodPost, "/asyncOrders", nil, map[string]any{"recipient": map[string]string{"email": "real.person@example.com"}}, nil)
+	require.NoError(t, err, "a map carries the real values")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, bodies, 2)
+	for _, b := range bodies {
+		assert.Contains(t, b, `"email":"real.person@example.com"`)
+		assert.NotContains(t, b, "[REDACTED]")
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -602,4 +603,22 @@ func FuzzDiagnoseServerAnswer(f *testing.F) {
 		require.True(t, json.Valid(js))
 		require.NotContains(t, d.String()+string(js), "sk-PLANTED")
 	})
+}
+
+// TestDoctorSeesTheProxyThroughMiddleware: the doctor reads the proxy from the
+// pinned transport, middleware or not.
+func TestDoctorSeesTheProxyThroughMiddleware(t *testing.T) {
+	proxy, _ := url.Parse("http://127.0.0.1:3128")
+	env := tango.Environment{Name: "corp", APIBaseURL: "https://api.tango.invalid/raas/v2"}
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}}
+	mw := func(next http.RoundTripper) http.RoundTripper { return rtFunc(next.RoundTrip) }
+	c, err := tango.NewClient(env, tango.BasicAuth(testPlatform, testAPIKey), tango.WithHTTPClient(hc), tango.WithTransportMiddleware(mw))
+	require.NoError(t, err)
+	defer c.Close()
+	d, err := c.Diagnose(t.Context())
+	require.NoError(t, err)
+	dns, ok := d.Lookup(doctor.CheckDNS)
+	require.True(t, ok)
+	assert.NotEqual(t, doctor.Failed, dns.Status, "%s", dns.Summary)
+	assert.Contains(t, dns.Summary+strings.Join(dns.Details, " "), "127.0.0.1:3128")
 }

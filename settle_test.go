@@ -10,6 +10,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -411,4 +412,32 @@ func TestLookupTreatsNotFoundAsNoOrder(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.True(t, apiErr.HasKey("422.024"))
 	assert.Equal(t, 2, posts)
+}
+
+// TestOnlyTangosNotFoundSettlesAnOrder: a 404 that is not Tango's own answer for an
+// unknown customer or account, or for a lookup with no order, proves nothing.
+func TestOnlyTangosNotFoundSettlesAnOrder(t *testing.T) {
+	var mu sync.Mutex
+	posts, placed := 0, 0
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.Method == http.MethodPost && posts == 0:
+			posts++
+			placed++ // committed, then the answer is lost
+			resetConnection(t, w)
+		default:
+			posts++
+			writeTangoError(w, r, http.StatusNotFound, "404.001", "Not found.")
+		}
+	})
+	c := newCoreClient(t, srv, quickRetries(2))
+	_, err := c.Orders.Create(context.Background(), &tango.CreateOrderRequest{
+		ExternalRefID: "gw404-ref-001", CustomerIdentifier: "cust-00001", AccountIdentifier: "acct-00001",
+		UTID: "U999999", Amount: tango.MustParseAmount("5.00"), DeliveryMethod: tango.DeliveryNone,
+	})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, tango.ErrOutcomeUnknown), "a foreign 404 settles nothing: %v", err)
+	assert.Equal(t, 1, placed)
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -426,4 +427,307 @@ func TestProxyFromWithHTTPClientIsUsedAndVerificationStaysPinned(t *testing.T) {
 	assert.True(t, isUntrusted(err), "not a certificate error: %v", err)
 	assert.Equal(t, int64(2), proxy.tunnels.Load(), "one more tunnel, and no retry")
 	assert.Equal(t, int64(3), srv.hits.Load())
+}
+
+// What a caller's *http.Transport (WithHTTPClient) brings along must never see
+// credentials or choose a connection the pinned handshake did not verify.
+
+// TestCallerTLSNextProtoIsNotUsed: protocol upgrades registered on the caller's
+// transport (as x/net/http2.ConfigureTransports does for "h2") are never handed
+// a pinned connection or a credentialed request; net/http's own HTTP/2 is used.
+func TestCallerTLSNextProtoIsNotUsed(t *testing.T) {
+	ts := &coreServer{}
+	ts.Server = newUnstartedCounting(ts, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{"proto": r.Proto})
+	})
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	ts.pool = x509.NewCertPool()
+	ts.pool.AddCert(ts.Certificate())
+	t.Cleanup(ts.Close)
+
+	var upgrades atomic.Int64
+	var seenAuth atomic.Value
+	tr := &http.Transport{
+		TLSClientConfig: &tls.Config{NextProtos: []string{"h2", "http/1.1"}},
+		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{
+			"h2": func(string, *tls.Conn) http.RoundTripper {
+				upgrades.Add(1)
+				return rtFunc(func(r *http.Request) (*http.Response, error) {
+					seenAuth.Store(r.Header.Get("Authorization"))
+					return nil, errors.New("the caller's HTTP/2 transport")
+				})
+			},
+		},
+	}
+	c := newCoreClient(t, ts, tango.WithHTTPClient(&http.Client{Transport: tr}), quickRetries(1))
+	var out struct{ Proto string }
+	_, err := c.Do(t.Context(), http.MethodGet, "/ping", nil, nil, &out)
+	require.NoError(t, err)
+	assert.Equal(t, "HTTP/2.0", out.Proto, "net/http's own HTTP/2 served the call")
+	assert.Zero(t, upgrades.Load(), "the caller's upgrade never got a connection")
+	assert.Nil(t, seenAuth.Load())
+}
+
+// TestCallerProxySeesOnlyTheDestination: the caller's Proxy function still
+// decides where requests go, but is handed neither headers (credentials) nor
+// bodies (the token request's client secret) nor paths and queries.
+func TestCallerProxySeesOnlyTheDestination(t *testing.T) {
+	type seen struct{ auth, body, path, query string }
+	var (
+		mu    sync.Mutex
+		calls []seen
+	)
+	proxy := func(r *http.Request) (*url.URL, error) {
+		s := seen{auth: r.Header.Get("Authorization"), path: r.URL.Path, query: r.URL.RawQuery}
+		if r.Body != nil {
+			b, _ := io.ReadAll(r.Body)
+			s.body = string(b)
+		}
+		mu.Lock()
+		calls = append(calls, s)
+		mu.Unlock()
+		return nil, nil // direct
+	}
+	hc := func() *http.Client { return &http.Client{Transport: &http.Transport{Proxy: proxy}} }
+
+	t.Run("basic", func(t *testing.T) {
+		srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+			answerJSON(w, http.StatusOK, map[string]any{"page": map[string]any{}, "orders": []any{}})
+		})
+		c := newCoreClient(t, srv, tango.WithHTTPClient(hc()))
+		_, err := c.Orders.List(t.Context(), &tango.ListOrdersParams{RecipientEmail: ordRecipientEmail})
+		require.NoError(t, err)
+	})
+	t.Run("oauth2", func(t *testing.T) {
+		srv := ordFake(t)
+		c, err := tango.NewClient(srv.Environment(), tango.OAuth2(srv.ClientID(), srv.ClientSecret()),
+			tango.WithRootCAs(srv.RootCAs()), tango.WithHTTPClient(hc()))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		_, err = c.Accounts.List(t.Context(), nil)
+		require.NoError(t, err)
+	})
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, calls, "the caller's proxy function was consulted")
+	for _, s := range calls {
+		assert.Empty(t, s.auth, "no credentials")
+		assert.Empty(t, s.body, "no body")
+		assert.Empty(t, s.query, "no query")
+		assert.Contains(t, []string{"", "/"}, s.path, "no path")
+	}
+}
+
+// TestCallerLowerTLSMinimumIsRaised: a caller's TLS config that allows TLS 1.0
+// does not lower the SDK's TLS 1.2 minimum.
+func TestCallerLowerTLSMinimumIsRaised(t *testing.T) {
+	ts := newTLSVersionServer(t, tls.VersionTLS11)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS10}}
+	c := newCoreClient(t, ts, tango.WithHTTPClient(&http.Client{Transport: tr}), quickRetries(1))
+	_, err := getPing(t.Context(), c)
+	require.Error(t, err)
+	assert.Contains(t, strings.ToLower(err.Error()), "version")
+	assert.Zero(t, ts.hits.Load(), "no request reached the TLS 1.1 server")
+}
+
+// TestUntrustedChainMatchesErrUntrustedServer: a real unknown-authority failure,
+// for an API call and for a token fetch, matches ErrUntrustedServer and keeps
+// the x509 error reachable.
+func TestUntrustedChainMatchesErrUntrustedServer(t *testing.T) {
+	srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	t.Run("api call", func(t *testing.T) {
+		c := pinnedClient(t, srv)
+		_, err := getPing(t.Context(), c)
+		require.ErrorIs(t, err, tango.ErrUntrustedServer)
+		var verr *tls.CertificateVerificationError
+		assert.ErrorAs(t, err, &verr)
+	})
+	t.Run("token fetch", func(t *testing.T) {
+		env := srv.env()
+		env.TokenURL = srv.URL + "/oauth/token"
+		c, err := tango.NewClient(env, tango.OAuth2("client-1", "client-secret-PLANTED"), quickRetries(1))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		_, err = getPing(t.Context(), c)
+		require.ErrorIs(t, err, tango.ErrUntrustedServer)
+		assert.NotContains(t, err.Error(), "client-secret-PLANTED")
+	})
+}
+
+// The transport under concurrent callers: connections are kept for reuse, TLS
+// sessions resume, and a session cache shared with other transports never lets a
+// connection skip the pinned roots.
+
+// burstBarrier holds each request until width requests of its burst have
+// arrived, so that every burst needs width connections at once.
+type burstBarrier struct {
+	width   int
+	mu      sync.Mutex
+	arrived int
+	release chan struct{}
+}
+
+func newBurstBarrier(width int) *burstBarrier {
+	return &burstBarrier{width: width, release: make(chan struct{})}
+}
+
+func (b *burstBarrier) wait(ctx context.Context) {
+	b.mu.Lock()
+	b.arrived++
+	ch := b.release
+	if b.arrived%b.width == 0 {
+		close(b.release)
+		b.release = make(chan struct{})
+	}
+	b.mu.Unlock()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+}
+
+func TestConcurrentCallersReuseConnections(t *testing.T) {
+	const width, bursts = 16, 4
+	bar := newBurstBarrier(width)
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		bar.wait(r.Context())
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	c := newCoreClient(t, ts)
+	for range bursts {
+		var wg sync.WaitGroup
+		errs := make(chan error, width)
+		for range width {
+			wg.Go(func() {
+				if _, err := getPing(t.Context(), c); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+	}
+	assert.EqualValues(t, width*bursts, ts.hits.Load())
+	assert.EqualValues(t, width, ts.conns.Load(), "every burst after the first reuses the idle connections")
+}
+
+// countingSessionCache counts what the TLS stack asks of a caller's cache.
+type countingSessionCache struct {
+	tls.ClientSessionCache
+	gets, puts atomic.Int64
+}
+
+func (c *countingSessionCache) Get(key string) (*tls.ClientSessionState, bool) {
+	c.gets.Add(1)
+	return c.ClientSessionCache.Get(key)
+}
+
+func (c *countingSessionCache) Put(key string, cs *tls.ClientSessionState) {
+	c.puts.Add(1)
+	c.ClientSessionCache.Put(key, cs)
+}
+
+func TestTLSSessionsResume(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		callerCache bool
+	}{
+		{"the client's own cache", false},
+		{"a cache on the WithHTTPClient transport", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var resumed []bool
+			var mu sync.Mutex
+			ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				resumed = append(resumed, r.TLS.DidResume)
+				mu.Unlock()
+				w.Header().Set("Connection", "close") // every call needs a new connection
+				answerJSON(w, http.StatusOK, map[string]string{})
+			})
+			var opts []tango.Option
+			cache := &countingSessionCache{ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+			if tc.callerCache {
+				tr := &http.Transport{TLSClientConfig: &tls.Config{ClientSessionCache: cache}}
+				opts = append(opts, tango.WithHTTPClient(&http.Client{Transport: tr}))
+			}
+			c := newCoreClient(t, ts, opts...)
+			for range 3 {
+				_, err := getPing(t.Context(), c)
+				require.NoError(t, err)
+			}
+			assert.EqualValues(t, 3, ts.conns.Load())
+			assert.Equal(t, []bool{false, true, true}, resumed)
+			if tc.callerCache {
+				assert.Positive(t, cache.gets.Load())
+				assert.Positive(t, cache.puts.Load())
+			}
+		})
+	}
+}
+
+// A session cache the caller shares with a transport that trusts other roots must
+// not let the SDK resume, and so skip verification, a session that transport
+// verified: the pin holds and nothing is sent.
+func TestSharedSessionCacheKeepsThePin(t *testing.T) {
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	cache := tls.NewLRUClientSessionCache(4)
+	// Another part of the program trusts the server (a proxy's CA, say) and fills
+	// the shared cache with a session for its address.
+	other := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ts.pool, ClientSessionCache: cache}}
+	t.Cleanup(other.CloseIdleConnections)
+	resp, err := (&http.Client{Transport: other}).Get(ts.URL + "/warm")
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.EqualValues(t, 1, ts.hits.Load())
+
+	// The SDK client pins the embedded Amazon roots, which the server's
+	// certificate does not chain to.
+	tr := &http.Transport{TLSClientConfig: &tls.Config{ClientSessionCache: cache}}
+	c, err := tango.NewClient(ts.env(), tango.BasicAuth(testPlatform, testAPIKey),
+		tango.WithHTTPClient(&http.Client{Transport: tr}), quickRetries(1))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	_, err = getPing(t.Context(), c)
+	var unknown x509.UnknownAuthorityError
+	require.ErrorAs(t, err, &unknown)
+	assert.EqualValues(t, 1, ts.hits.Load(), "the SDK's request never reached the server")
+}
+
+// A caller's trace on the context sees each request the pinned transport writes
+// exactly once, also when a middleware sends the same attempt twice: the guard's
+// own trace, merged with the caller's by httptrace, is a fresh copy every time.
+func TestCallerTraceSeesEachWriteOnce(t *testing.T) {
+	ts := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerJSON(w, http.StatusOK, map[string]string{})
+	})
+	twice := func(next http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := next.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+			return next.RoundTrip(r) // a middleware's own retry
+		})
+	}
+	c := newCoreClient(t, ts, tango.WithTransportMiddleware(twice))
+	var wrote atomic.Int64
+	ctx := httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{WroteHeaders: func() { wrote.Add(1) }})
+	for range 2 {
+		_, err := getPing(ctx, c)
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, 4, ts.hits.Load())
+	assert.EqualValues(t, 4, wrote.Load())
 }

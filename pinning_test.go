@@ -3,9 +3,11 @@ package tango_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +18,105 @@ import (
 
 	"github.com/tango-sdk/tango-go"
 )
+
+// The pinning promise, checked through the public client: credentials travel
+// only over the pinned transport, to the environment's host, whatever the
+// caller's middleware (WithTransportMiddleware) or transport (WithHTTPClient)
+// does; an answer that did not come through the pinned transport is refused.
+// The rules live in internal/transport (guard.go, pinned.go); TLS itself
+// (roots, versions, sessions, the caller's TLS settings) is tls_test.go's.
+
+// TestMiddlewareCannotTakeRequestsPastThePin covers the ways a transport
+// middleware could move a request off the pinned transport: it answers through
+// its own transport, or it rewrites the URL (plain http, another host). Either
+// way the credentials never leave and the call fails as untrusted.
+func TestMiddlewareCannotTakeRequestsPastThePin(t *testing.T) {
+	var mu sync.Mutex
+	var auths []string
+	record := func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auths = append(auths, r.Header.Get("Authorization"))
+		mu.Unlock()
+		answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"})
+	}
+	tlsSrv := newCoreServer(t, record)
+	plain := startCoreServer(t, record, nil, false)
+	own := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: tlsSrv.pool}} // say, a system pool with a corporate CA
+	t.Cleanup(own.CloseIdleConnections)
+
+	tests := []struct {
+		name    string
+		reaches int // requests the other server receives (without credentials)
+		mw      func(next http.RoundTripper) http.RoundTripper
+	}{
+		{"answers through its own transport", 2, func(http.RoundTripper) http.RoundTripper {
+			return rtFunc(own.RoundTrip)
+		}},
+		{"rewrites the URL to plain http", 0, func(next http.RoundTripper) http.RoundTripper {
+			return rtFunc(func(r *http.Request) (*http.Response, error) {
+				r = r.Clone(r.Context())
+				r.URL.Scheme, r.URL.Host = "http", strings.TrimPrefix(plain.URL, "http://")
+				return next.RoundTrip(r)
+			})
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			auths = nil
+			mu.Unlock()
+			c := pinnedClient(t, tlsSrv, tango.WithTransportMiddleware(tc.mw)) // the Amazon roots only
+			_, err := c.Do(t.Context(), http.MethodGet, "/x", nil, nil, nil)
+			require.ErrorIs(t, err, tango.ErrUntrustedServer)
+			_, err = c.Do(t.Context(), http.MethodPost, "/x", nil, map[string]string{"k": "v"}, nil)
+			require.ErrorIs(t, err, tango.ErrUntrustedServer)
+			mu.Lock()
+			defer mu.Unlock()
+			require.Len(t, auths, tc.reaches)
+			for _, a := range auths {
+				assert.Empty(t, a, "credentials must never leave without the pinned transport")
+			}
+		})
+	}
+
+	t.Run("a write answered off the pinned transport has an unknown outcome", func(t *testing.T) {
+		c := pinnedClient(t, tlsSrv, tango.WithTransportMiddleware(tests[0].mw))
+		_, err := c.Do(t.Context(), http.MethodPost, "/x", nil, map[string]string{"k": "v"}, nil)
+		assert.ErrorIs(t, err, tango.ErrOutcomeUnknown, "the body may have reached someone: %v", err)
+	})
+}
+
+// TestTokenFetchSkipsMiddleware: the token request carries the client secret in
+// its body, so it goes straight to the pinned transport; a middleware that does
+// not delegate never sees it.
+func TestTokenFetchSkipsMiddleware(t *testing.T) {
+	checkLeaks(t)
+	s := newAuthServer(t)
+	own := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.pool()}}
+	t.Cleanup(own.CloseIdleConnections)
+	var seen []string
+	var mu sync.Mutex
+	mw := func(http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			mu.Lock()
+			seen = append(seen, r.URL.Path)
+			mu.Unlock()
+			return own.RoundTrip(r)
+		})
+	}
+	c, err := tango.NewClient(s.env(), tango.OAuth2("client-1", "client-secret-AAAA-1111"),
+		tango.WithTransportMiddleware(mw), tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	defer c.Close()
+	err = ping(context.Background(), c)
+	require.Error(t, err)
+	assert.EqualValues(t, 0, s.tokenCount.Load(), "the token endpoint outside the pinned roots never got the secret")
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range seen {
+		assert.NotContains(t, p, "token", "token requests do not pass through middleware")
+	}
+}
 
 // A middleware that logs resp.Request sees no credentials: the guard hands back the request it got.
 func TestReviewedPinGuardMiddlewareSeesAuthOnRespRequest(t *testing.T) {
@@ -334,3 +435,42 @@ type closeSpy struct {
 }
 
 func (c closeSpy) Close() error { c.closed.Store(true); return c.ReadCloser.Close() }
+
+// TestTokenFetchPinnedThroughMiddleware: token requests go through the same pinned
+// transport as API calls, middleware or not: a token server outside the pinned
+// roots never receives the client secret.
+func TestTokenFetchPinnedThroughMiddleware(t *testing.T) {
+	checkLeaks(t)
+	s := newAuthServer(t)
+	var seen atomic.Int64
+	mw := func(next http.RoundTripper) http.RoundTripper {
+		return authRTFunc(func(r *http.Request) (*http.Response, error) {
+			seen.Add(1)
+			return next.RoundTrip(r)
+		})
+	}
+	c, err := tango.NewClient(s.env(), tango.OAuth2("client-1", "client-secret-AAAA-1111"),
+		tango.WithTransportMiddleware(mw), tango.WithRootCAs(tango.RootCAs()), tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 1}))
+	require.NoError(t, err)
+	defer c.Close()
+	err = ping(context.Background(), c)
+	require.Error(t, err)
+	var te *tango.TokenError
+	require.ErrorAs(t, err, &te)
+	var unknownAuthority x509.UnknownAuthorityError
+	require.ErrorAs(t, err, &unknownAuthority, "refused in the handshake: %v", err)
+	require.EqualValues(t, 0, s.tokenCount.Load(), "the token endpoint never saw the secret")
+	require.EqualValues(t, 0, s.apiCount.Load())
+	require.EqualValues(t, 1, seen.Load(), "the token request went through the middleware")
+
+	ok, err := tango.NewClient(s.env(), tango.OAuth2("client-1", "client-secret-AAAA-1111"),
+		tango.WithTransportMiddleware(mw), tango.WithRootCAs(s.pool()))
+	require.NoError(t, err)
+	defer ok.Close()
+	require.NoError(t, ping(context.Background(), ok))
+}
+
+// authRTFunc adapts a function to http.RoundTripper.
+type authRTFunc func(*http.Request) (*http.Response, error)
+
+func (f authRTFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
