@@ -427,14 +427,19 @@ func TestOAuth2FetchTimeout(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
 	s.setGate(gate)
-	c := newTestClient(t, s, tango.OAuth2("client-1", "client-secret-AAAA-1111", tango.WithTokenFetchTimeout(50*time.Millisecond)))
+	c := newTestClient(t, s, tango.OAuth2("client-1", "client-secret-AAAA-1111", tango.WithTokenFetchTimeout(50*time.Millisecond)),
+		tango.WithClock(newFakeClock()))
 	// The gate never opens while ping runs: without the fetch timeout the call
 	// would hang until the test binary's own timeout. No wall-clock assertion:
-	// the fetch is asked again after a timeout, with backoff on the client's clock.
+	// the fetch is asked again after a timeout, with backoff on the client's
+	// (fake) clock, so only the real 50 ms fetch timeouts take time. The fake
+	// endpoint drops an abandoned request without answering (helpers_test.go), so
+	// each attempt can only end at its deadline.
 	err := ping(context.Background(), c)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var te *tango.TokenError
 	require.ErrorAs(t, err, &te)
+	require.ErrorIs(t, te, context.DeadlineExceeded, "the deadline is the token fetch's own")
 }
 
 // quotaAnswer is the token endpoint's refusal once a client's daily quota is spent.

@@ -418,9 +418,12 @@ func (s *authServer) token(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-gate:
 		case <-r.Context().Done():
-			// Abort: a handler that returns without writing answers 200 with an
-			// empty body, which a client still reading takes for a broken token
-			// answer instead of its own timeout.
+			// The client gave up (its transport sent TLS close_notify before
+			// closing the socket). A hung endpoint never answers, so the
+			// connection is dropped without one: returning would make net/http
+			// send an implicit empty 200, which the client can still read in the
+			// moment before its socket closes (a response racing the cancellation
+			// wins in net/http's transport) and report as an unparseable token.
 			panic(http.ErrAbortHandler)
 		}
 	}
