@@ -105,13 +105,53 @@ func TestAttemptTimeoutEndsOneAttemptOnly(t *testing.T) {
 	assert.Less(t, time.Since(start), 3*time.Second)
 }
 
+// TestHTTPClientTimeoutAppliesPerAttempt: the Timeout of a WithHTTPClient client
+// ends each hung attempt, and each attempt gets the whole of it, not what an
+// earlier attempt left over. Every attempt hangs, so how long a handshake or an
+// answer takes on a loaded machine cannot change the outcome (an attempt that
+// needed a fresh TLS handshake within 50 ms used to succeed only on a fast one).
+// The deadlines are compared in order, never against an expected duration: the
+// one an attempt carries lies within Timeout of its start, and after Timeout has
+// passed since the previous attempt ended.
 func TestHTTPClientTimeoutAppliesPerAttempt(t *testing.T) {
-	srv := hangFirst(t, 1)
-	c := newCoreClient(t, srv, tango.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
-	resp, err := getPing(t.Context(), c)
-	require.NoError(t, err)
-	assert.Equal(t, 2, resp.Attempts)
-	assert.Equal(t, int64(2), srv.hits.Load())
+	const timeout = 50 * time.Millisecond
+	const attempts = 3
+	srv := hangFirst(t, attempts)
+	type seen struct {
+		start, deadline, end time.Time
+		hasDeadline          bool
+	}
+	var mu sync.Mutex
+	var calls []seen
+	mw := func(next http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			s := seen{start: time.Now()}
+			s.deadline, s.hasDeadline = r.Context().Deadline()
+			resp, err := next.RoundTrip(r)
+			s.end = time.Now()
+			mu.Lock()
+			calls = append(calls, s)
+			mu.Unlock()
+			return resp, err
+		})
+	}
+	c := newCoreClient(t, srv, tango.WithHTTPClient(&http.Client{Timeout: timeout}),
+		tango.WithTransportMiddleware(mw), quickRetries(attempts))
+	_, err := getPing(t.Context(), c)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, calls, attempts, "each attempt ends at its own deadline and the next one follows")
+	for i, s := range calls {
+		require.True(t, s.hasDeadline, "attempt %d has no deadline", i+1)
+		assert.False(t, s.deadline.After(s.start.Add(timeout)), "attempt %d: the deadline is further than Timeout from its start", i+1)
+		assert.False(t, s.end.Before(s.deadline), "attempt %d ended before its deadline: something else ended it", i+1)
+		if i > 0 {
+			assert.False(t, s.deadline.Before(calls[i-1].end.Add(timeout)),
+				"attempt %d: the deadline is left over from attempt %d, not a Timeout of its own", i+1, i)
+		}
+	}
 }
 
 func TestCallerContextBoundsTheWholeCall(t *testing.T) {
