@@ -222,7 +222,8 @@ func (s *AccountsService) All(ctx context.Context, params *ListAccountsParams) i
 // Update changes an account's display name, contact address or funding
 // notification list (PATCH /customers/{customerIdentifier}/accounts/{accountIdentifier})
 // and returns the account as Tango stored it. See UpdateAccountRequest for how
-// nil and empty lists differ.
+// nil and empty lists differ. An update that changes nothing is refused before
+// anything is sent (*ValidationError).
 //
 // An update is never retried once it may have reached Tango: an uncertain
 // outcome is an *OutcomeUnknownError; read the account with Get to settle it.

@@ -212,8 +212,10 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 	// many are in flight: once stopped, it returns when they are done, even if
 	// the caller's rows function never yields again (its goroutine then ends
 	// at its next yield).
-	window := 4 * conc // rows started and not yet yielded or set aside
-	jobs := make(chan batchJob, window)
+	window := 4 * conc // rows read and not yet yielded or set aside
+	// Unbuffered: a row is started only when a worker takes it, so that once
+	// the batch stops no row that was merely read is sent.
+	jobs := make(chan batchJob)
 	results := make(chan batchDone, window)
 	var workers sync.WaitGroup
 	for range conc {
@@ -226,6 +228,10 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 		}()
 	}
 	defer func() {
+		// On a panic in the caller's loop body, stop first: orders in flight
+		// end (Unknown) instead of running on unobserved.
+		stop()
+		cancelFlight()
 		close(jobs)
 		workers.Wait()
 	}()
@@ -256,13 +262,25 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 	firstTry := map[int]BatchResult{}
 	var unknown []batchJob
 	next, started, finished, open := 0, 0, 0, 0
+	var pend *batchJob // read, waiting for a worker
 	in, stopped := feed, stopCtx.Done()
 	for {
-		var take <-chan BatchOrder
-		if in != nil && stopCtx.Err() == nil && open < window {
-			take = in
+		halted := stopCtx.Err() != nil
+		if halted && pend != nil {
+			pend = nil // read but never started: no result, like a row never read
+			open--
 		}
-		if take == nil && finished == started && (in == nil || stopCtx.Err() != nil) {
+		var take <-chan BatchOrder
+		var give chan<- batchJob
+		var job batchJob
+		if !halted {
+			if pend != nil {
+				give, job = jobs, *pend
+			} else if in != nil && open < window {
+				take = in
+			}
+		}
+		if take == nil && give == nil && finished == started && (in == nil || halted) {
 			break
 		}
 		select {
@@ -271,9 +289,11 @@ func (b *Batch) send(ctx context.Context, rows iter.Seq[BatchOrder], yield func(
 				in = nil
 				continue
 			}
-			jobs <- batchJob{index: started, key: row.Key, req: row.Request}
-			started++
+			pend = &batchJob{index: started, key: row.Key, req: row.Request}
 			open++
+		case give <- job:
+			pend = nil
+			started++
 			tr.update(func(p *BatchProgress) { p.Sent++ })
 		case <-stopped:
 			stopped = nil // noted; the loop condition does the rest

@@ -335,3 +335,52 @@ func TestBatchDryRun(t *testing.T) {
 	}
 	assert.Equal(t, 9, n)
 }
+
+// TestBatchStopStartsNoQueuedOrders: after a cancel or a break, no order that
+// was not already in flight is sent. With Concurrency 1 at most one order is in
+// flight when the consumer stops on the first result, so at most 2 orders
+// exist. (Found in review: a buffered job queue kept placing up to
+// 3×Concurrency read rows after the stop.)
+func TestBatchStopStartsNoQueuedOrders(t *testing.T) {
+	for _, mode := range []string{"cancel", "break"} {
+		t.Run(mode, func(t *testing.T) {
+			srv := ordFake(t)
+			srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Action: tangotest.Latency(200 * time.Millisecond)})
+			c := ordClient(t, srv, nil)
+			b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "rv-" + mode, Concurrency: 1})
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			seen := 0
+			for range b.Send(ctx, batchRows(20)) {
+				seen++
+				if seen == 1 {
+					if mode == "break" {
+						break
+					}
+					cancel()
+				}
+			}
+			assert.LessOrEqual(t, srv.OrdersCreated(), 2, "orders placed after the batch was stopped")
+		})
+	}
+}
+
+// TestBatchPanicInLoopBodyPlacesNoMore: a panic in the caller's loop body
+// (recovered further up, as an HTTP server does) must not leave Send placing
+// the queued rows, whose results nobody will see. Send's workers have all
+// returned once the panic has unwound through it, so the count is final.
+func TestBatchPanicInLoopBodyPlacesNoMore(t *testing.T) {
+	srv := ordFake(t)
+	srv.Inject(tangotest.Fault{Method: "POST", Path: tangotest.PathOrders, Action: tangotest.Latency(200 * time.Millisecond)})
+	c := ordClient(t, srv, nil)
+	b, err := c.Orders.Batch(tango.BatchOptions{Namespace: "rv-panic", Concurrency: 1})
+	require.NoError(t, err)
+	func() {
+		defer func() { _ = recover() }()
+		for range b.Send(context.Background(), batchRows(20)) {
+			panic("handler bug")
+		}
+	}()
+	assert.LessOrEqual(t, srv.OrdersCreated(), 2, "orders placed after the loop body panicked")
+}

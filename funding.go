@@ -171,8 +171,11 @@ func (c CreditCard) Format(f fmt.State, verb rune) { formatValue(f, verb, c) }
 // returns it with its token. An account holds at most 10 cards (Tango answers
 // 422.050 beyond that).
 //
-// The request is checked first (see RegisterCreditCardRequest.Validate). The
-// call is never retried once it may have reached Tango: registration has no
+// The request is checked before anything is sent: identifiers, label, the card
+// number's digits and Luhn check digit, the expiry (YYYY-MM) and security code
+// formats, the billing address's required fields and email, and characters
+// Tango refuses as possibly insecure; a problem is a *ValidationError whose
+// messages never repeat the values. The call is never retried once it may have reached Tango: registration has no
 // idempotency key, so an uncertain outcome is an *OutcomeUnknownError; list the
 // account's cards before trying again.
 func (s *FundingService) RegisterCreditCard(ctx context.Context, req *RegisterCreditCardRequest) (*CreditCard, error) {

@@ -277,8 +277,9 @@ func (s *LowBalanceAlertsService) Get(ctx context.Context, customerIdentifier, a
 
 // Update changes an alert
 // (PATCH /customers/{customerIdentifier}/accounts/{accountIdentifier}/lowbalance/{balanceAlertID})
-// and returns it as Tango stored it. It is never retried once it may have reached
-// Tango.
+// and returns it as Tango stored it. An update that changes nothing is refused
+// before anything is sent (*ValidationError). It is never retried once it may
+// have reached Tango.
 func (s *LowBalanceAlertsService) Update(ctx context.Context, customerIdentifier, accountIdentifier, balanceAlertID string, req *UpdateLowBalanceAlertRequest) (*LowBalanceAlert, error) {
 	var v validator
 	checkAlertTarget(&v, customerIdentifier, accountIdentifier)

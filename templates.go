@@ -273,8 +273,10 @@ func (s *TemplatesService) Get(ctx context.Context, etid string) (*Template, err
 }
 
 // Create adds a template (POST /digitalTemplates) and returns it with its etid.
-// A name already in use fails with 409.005. It is never retried once it may
-// have reached Tango; after an *OutcomeUnknownError, look for the name in List
+// A name already in use fails with 409.005. The request is checked before
+// anything is sent (required fields, the accent color, the SMS length, access
+// control entries, characters Tango refuses as possibly insecure): a problem
+// is a *ValidationError. It is never retried once it may have reached Tango; after an *OutcomeUnknownError, look for the name in List
 // before trying again.
 func (s *TemplatesService) Create(ctx context.Context, req *CreateTemplateRequest) (*Template, error) {
 	if err := validateRequest(req); err != nil {
