@@ -256,8 +256,11 @@ func (c *call) runFaults(afterCommit bool) bool {
 	for _, a := range c.s.firing(c.r.Method, c.r.URL.Path, afterCommit) {
 		switch a.kind {
 		case actLatency:
+			c.s.holds.add(1, 0)
 			if !sleepCtx(c.r.Context(), a.delay) {
 				// The client left or the server is closing: write nothing.
+				// ServeHTTP counts the request abandoned once it has unwound.
+				c.abandoned = true
 				panic(http.ErrAbortHandler)
 			}
 		case actReset:

@@ -90,13 +90,25 @@ func TestConnectionResets(t *testing.T) {
 	}
 }
 
+// TestLatency: a held request gets no answer while the hold lasts; when its client
+// gives up, the fake drops it without placing the order, and WaitAbandoned says
+// when that has happened, so nothing here waits for the hold to run out.
 func TestLatency(t *testing.T) {
 	f := setup(t)
-	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Latency(200 * time.Millisecond)})
+	// A hold of a minute ends when the client leaves, so it costs nothing, and it
+	// cannot run out before the fake notices that the client left.
+	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.Latency(time.Minute)})
 
-	// A client that gives up after 50 ms sees a timeout.
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	// The client gives up once the fake holds its request, rather than on a short
+	// deadline of its own, which a loaded machine may reach before the request is
+	// even sent.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() {
+		if f.srv.WaitHeld(ctx, 1) == nil {
+			cancel()
+		}
+	}()
 	body, err := json.Marshal(order("late-1", tangotest.UTIDRewardLink, "1"))
 	require.NoError(t, err)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL()+tangotest.PathOrders, bytes.NewReader(body))
@@ -104,22 +116,62 @@ func TestLatency(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", f.basic())
 	_, err = f.hc.Do(req)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, context.Canceled, "no answer while the request is held")
 
-	// The held handler notices that the client left and never places the order,
-	// not even once the latency would have run out.
-	time.Sleep(250 * time.Millisecond)
+	// The held handler notices that the client left and drops the request
+	// without placing the order.
+	wait, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	require.NoError(t, f.srv.WaitAbandoned(wait, 1))
 	assert.Equal(t, 0, f.srv.OrdersCreated())
 	assert.Equal(t, 1, f.srv.RequestCount(http.MethodPost, tangotest.PathOrders))
 
+	// A hold the client waits out delays the answer by at least the hold.
 	f.srv.Inject(tangotest.Fault{Method: http.MethodGet, Path: tangotest.PathCatalogs, Times: 1, Action: tangotest.Latency(60 * time.Millisecond)})
 	start := time.Now()
 	r := f.do(http.MethodGet, "catalogs", nil)
 	assert.Equal(t, http.StatusOK, r.status)
 	assert.GreaterOrEqual(t, time.Since(start), 60*time.Millisecond)
+	require.NoError(t, f.srv.WaitHeld(wait, 2))
+	require.NoError(t, f.srv.WaitAbandoned(wait, 1))
 
 	// The same order, sent again, goes through: nothing was left in flight.
 	assert.Equal(t, http.StatusCreated, f.do(http.MethodPost, "orders", order("late-1", tangotest.UTIDRewardLink, "1")).status)
+}
+
+// TestWaitAbandonedAfterCommit: a request held after commit whose client leaves is
+// finished once WaitAbandoned returns: the order exists, is no longer in flight,
+// and a retry with the same externalRefID gets it back (200) rather than 409.002.
+func TestWaitAbandonedAfterCommit(t *testing.T) {
+	f := setup(t)
+	f.srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Times: 1, Action: tangotest.LatencyAfterCommit(time.Minute)})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		if f.srv.WaitHeld(ctx, 1) == nil {
+			cancel()
+		}
+	}()
+	body, err := json.Marshal(order("late-2", tangotest.UTIDRewardLink, "1"))
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.srv.URL()+tangotest.PathOrders, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", f.basic())
+	_, err = f.hc.Do(req)
+	require.ErrorIs(t, err, context.Canceled)
+
+	wait, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	require.NoError(t, f.srv.WaitAbandoned(wait, 1))
+	assert.Equal(t, 1, f.srv.OrdersCreated(), "committed before the hold")
+	assert.Equal(t, http.StatusOK, f.do(http.MethodPost, "orders", order("late-2", tangotest.UTIDRewardLink, "1")).status)
+
+	// A wait that cannot be met ends with its context.
+	short, cancelShort := context.WithCancel(context.Background())
+	cancelShort()
+	assert.ErrorIs(t, f.srv.WaitAbandoned(short, 2), context.Canceled)
+	assert.ErrorIs(t, f.srv.WaitHeld(short, 2), context.Canceled)
 }
 
 func TestGatewayForbiddenFault(t *testing.T) {

@@ -25,6 +25,8 @@ type call struct {
 	reqID  string
 	body   []byte
 	params map[string]string
+	// abandoned is set when a Latency hold ended because the client left.
+	abandoned bool
 }
 
 // ServeHTTP runs the fake's pipeline: request id, recording, injected faults, the
@@ -38,6 +40,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.handlers.leave()
 
 	c := &call{s: s, w: w, r: r, reqID: uuid.NewString()}
+	defer func() {
+		// Counted last, after the handler's own cleanup (an order key's
+		// in-flight period) has run, so that WaitAbandoned means finished.
+		if c.abandoned {
+			s.holds.add(0, 1)
+		}
+	}()
 	w.Header().Set("X-REQUEST-ID", c.reqID)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {

@@ -52,6 +52,7 @@ type Server struct {
 	baseCtx   context.Context
 	cancel    context.CancelFunc
 	handlers  tracker
+	holds     holds // requests Latency faults held, and those abandoned (holds.go)
 	conns     tracker
 	serveDone chan struct{}
 	closeOnce sync.Once
