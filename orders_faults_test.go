@@ -4,7 +4,7 @@ package tango_test
 // callers and for 100 concurrent ones, the fake holds exactly one order per
 // externalRefID, and the caller gets that order or a clear error carrying the key.
 // Retry waits go through the fake clock, so the 1 s and 2 s floors cost no real
-// time; only the attempt-timeout cases wait (100 ms attempts against 300 ms holds).
+// time; only the attempt-timeout cases wait, for their real attempt timeouts.
 
 import (
 	"context"
@@ -195,7 +195,11 @@ func TestCreateExactlyOnceUnderFaultsConcurrent(t *testing.T) {
 		t.Run(strings.Join(names, " + "), func(t *testing.T) {
 			checkLeaks(t)
 			srv := ordFake(t)
-			opts := []tango.Option{tango.WithAttemptTimeout(2 * time.Second)}
+			// Nothing hangs outside the timeout cases, so their attempt timeout is
+			// never reached by design; it is long because 100 callers' TLS
+			// handshakes under -race on a loaded 2-core machine can take seconds,
+			// and a timed-out lookup would leave a caller without its order.
+			opts := []tango.Option{tango.WithAttemptTimeout(15 * time.Second)}
 			var faults []tangotest.Fault
 			for _, tc := range group {
 				// About a third of the requests meet a fault, whoever sends them.
@@ -206,13 +210,17 @@ func TestCreateExactlyOnceUnderFaultsConcurrent(t *testing.T) {
 					opts = append(opts, tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 2, DisableBudget: true}))
 				}
 				if tc.timeout > 0 {
-					// Loaded loopback under -race can be slow: keep ordinary attempts
-					// well clear of the attempt timeout, and hold only the first 30
-					// requests (one each for 30 callers), so the case costs a second.
+					// The attempt timeout is what this case tests, so it stays real
+					// time: a second, which ordinary attempts on a loaded 2-core
+					// machine stay well clear of (one that does not is retried like
+					// any timeout, with the same key). The first 30 requests (one each
+					// for 30 callers) are held until their client gives up: the hold
+					// of a minute never runs out, so the case costs a second, and a
+					// late handler cannot place an order after its client left.
 					opts = []tango.Option{tango.WithAttemptTimeout(time.Second)}
-					f.Action = tangotest.Latency(1200 * time.Millisecond)
+					f.Action = tangotest.Latency(time.Minute)
 					if tc.how != ordNew {
-						f.Action = tangotest.LatencyAfterCommit(1200 * time.Millisecond)
+						f.Action = tangotest.LatencyAfterCommit(time.Minute)
 					}
 					f.Probability, f.Times = 0, 30
 				}
@@ -371,15 +379,22 @@ func TestCreateTokenExpiresMidCall(t *testing.T) {
 
 func TestCreateOutcomeUnknownWhenLookupFindsNothing(t *testing.T) {
 	tests := []struct {
-		name    string
-		action  tangotest.Action
-		wantIs  error
-		timeout time.Duration
+		name     string
+		action   tangotest.Action
+		wantIs   error
+		timeout  time.Duration
+		attempts int
 	}{
-		{"503 on every attempt", tangotest.Status(http.StatusServiceUnavailable), tango.ErrServerError, 0},
-		{"reset on every attempt", tangotest.ConnectionReset(), nil, 0},
-		{"409.002 on every attempt", tangotest.Status(http.StatusConflict), tango.ErrOrderInFlight, 0},
-		{"timeout on every attempt", tangotest.Latency(300 * time.Millisecond), nil, 50 * time.Millisecond},
+		{"503 on every attempt", tangotest.Status(http.StatusServiceUnavailable), tango.ErrServerError, 0, 6},
+		{"reset on every attempt", tangotest.ConnectionReset(), nil, 0, 6},
+		{"409.002 on every attempt", tangotest.Status(http.StatusConflict), tango.ErrOrderInFlight, 0, 6},
+		// Each attempt is held until the client gives up (the hold of a minute
+		// never runs out, so the fake cannot place the order late). The attempt
+		// timeout is real time and must cover a fresh TLS handshake and the write
+		// (a timed-out attempt closes its connection), and the lookup's whole
+		// answer: 300 ms is ample on a loaded 2-core machine under -race. Two
+		// attempts keep the case under a second.
+		{"timeout on every attempt", tangotest.Latency(time.Minute), context.DeadlineExceeded, 300 * time.Millisecond, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -387,7 +402,8 @@ func TestCreateOutcomeUnknownWhenLookupFindsNothing(t *testing.T) {
 			srv := ordFake(t)
 			var opts []tango.Option
 			if tt.timeout > 0 {
-				opts = append(opts, tango.WithAttemptTimeout(tt.timeout))
+				opts = append(opts, tango.WithAttemptTimeout(tt.timeout),
+					tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: tt.attempts, DisableBudget: true}))
 			}
 			c := ordClient(t, srv, nil, opts...)
 			srv.Inject(tangotest.Fault{Method: http.MethodPost, Path: tangotest.PathOrders, Action: tt.action})
@@ -399,14 +415,20 @@ func TestCreateOutcomeUnknownWhenLookupFindsNothing(t *testing.T) {
 			var unknown *tango.OutcomeUnknownError
 			require.ErrorAs(t, err, &unknown)
 			assert.Equal(t, "unknown-ref-001", unknown.ExternalRefID)
-			assert.Equal(t, 6, unknown.Attempts)
+			assert.Equal(t, tt.attempts, unknown.Attempts)
 			require.Error(t, unknown.Err, "the last cause is kept")
 			if tt.wantIs != nil {
 				assert.ErrorIs(t, err, tt.wantIs)
 			}
 			assert.Contains(t, err.Error(), "unknown-ref-001")
-			assert.Equal(t, 6, srv.RequestCount(http.MethodPost, tangotest.PathOrders))
+			assert.Equal(t, tt.attempts, srv.RequestCount(http.MethodPost, tangotest.PathOrders))
 			assert.Equal(t, 1, srv.RequestCount(http.MethodGet, tangotest.PathOrders), "looked up once")
+			if tt.timeout > 0 {
+				// Every held attempt was dropped: nothing can be placed later.
+				wait, stop := context.WithTimeout(context.Background(), time.Minute)
+				defer stop()
+				require.NoError(t, srv.WaitAbandoned(wait, tt.attempts))
+			}
 			assert.Zero(t, srv.OrdersCreated())
 		})
 	}
