@@ -143,44 +143,72 @@ func TestUnsafeWritesAreNotRepeatedWhenTheOutcomeIsUnknown(t *testing.T) {
 		name       string
 		fail       func(t *testing.T) func(http.ResponseWriter, *http.Request)
 		wantStatus int
+		// attemptTimeout, when set, is what ends the attempt. It is real time and
+		// the only one here: the request must be written before it runs out, or
+		// the attempt was not sent and may be repeated. The connection is opened
+		// beforehand, so it covers writing on an open connection and waiting; a
+		// quarter second is ample for that on a loaded 2-core machine under -race,
+		// and it is what the case costs, per method. The other cases keep the
+		// default timeout, which a loaded machine never reaches.
+		attemptTimeout time.Duration
 	}{
-		{"500", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(500, "500.001") }, 500},
-		{"502", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(502, "502.001") }, 502},
-		{"503", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(503, "503.501") }, 503},
-		{"504", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(504, "") }, 504},
+		{"500", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(500, "500.001") }, 500, 0},
+		{"502", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(502, "502.001") }, 502, 0},
+		{"503", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(503, "503.501") }, 503, 0},
+		{"504", func(*testing.T) func(http.ResponseWriter, *http.Request) { return status(504, "") }, 504, 0},
 		{"reset after sending", func(t *testing.T) func(http.ResponseWriter, *http.Request) {
 			return func(w http.ResponseWriter, _ *http.Request) { resetConnection(t, w) }
-		}, 0},
-		{"attempt timeout", func(*testing.T) func(http.ResponseWriter, *http.Request) {
+		}, 0, 0},
+		{"attempt timeout", func(t *testing.T) func(http.ResponseWriter, *http.Request) {
 			return func(_ http.ResponseWriter, r *http.Request) {
 				// The server notices the client leaving only once the body is read.
 				_, _ = io.Copy(io.Discard, r.Body)
 				select {
 				case <-r.Context().Done():
-					panic(http.ErrAbortHandler) // answer nothing, as a dead server would
-				case <-time.After(5 * time.Second):
+				case <-time.After(time.Minute):
+					t.Error("the client never abandoned the attempt")
 				}
+				panic(http.ErrAbortHandler) // answer nothing, as a dead server would
 			}
-		}, 0},
+		}, 0, 250 * time.Millisecond},
 	}
 	for _, tc := range cases {
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			t.Run(method+" "+tc.name, func(t *testing.T) {
-				srv := failer(t, 100, tc.fail(t))
-				c := newCoreClient(t, srv, tango.WithAttemptTimeout(250*time.Millisecond))
-				_, err := c.Do(t.Context(), method, "/webhooks", nil, map[string]string{"url": "https://example.com/hook"}, nil)
+				var writes atomic.Int64
+				fail := tc.fail(t)
+				srv := newCoreServer(t, func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodGet {
+						answerJSON(w, http.StatusOK, map[string]string{"ok": "yes"}) // the warm-up
+						return
+					}
+					writes.Add(1)
+					fail(w, r)
+				})
+				var opts []tango.Option
+				if tc.attemptTimeout > 0 {
+					opts = append(opts, tango.WithAttemptTimeout(tc.attemptTimeout))
+				}
+				c := newCoreClient(t, srv, opts...)
+				_, err := getPing(t.Context(), c) // opens the connection the write reuses
+				require.NoError(t, err)
+
+				_, err = c.Do(t.Context(), method, "/webhooks", nil, map[string]string{"url": "https://example.com/hook"}, nil)
 				require.ErrorIs(t, err, tango.ErrOutcomeUnknown)
 				var unknown *tango.OutcomeUnknownError
 				require.ErrorAs(t, err, &unknown)
 				assert.Equal(t, method, unknown.Method)
 				assert.Equal(t, "/webhooks", unknown.Path)
 				assert.Equal(t, 1, unknown.Attempts)
-				assert.Equal(t, int64(1), srv.hits.Load(), "an unsafe write must not be sent twice")
+				assert.Equal(t, int64(1), writes.Load(), "an unsafe write must not be sent twice")
 				if tc.wantStatus != 0 {
 					var apiErr *tango.APIError
 					require.ErrorAs(t, err, &apiErr, "the cause stays reachable")
 					assert.Equal(t, tc.wantStatus, apiErr.StatusCode)
 					assert.ErrorIs(t, err, tango.ErrServerError)
+				}
+				if tc.attemptTimeout > 0 {
+					assert.ErrorIs(t, err, context.DeadlineExceeded, "the attempt timeout ended it")
 				}
 			})
 		}
