@@ -94,27 +94,32 @@ func hangFirst(t *testing.T, n int64) *coreServer {
 	return srv
 }
 
+// TestAttemptTimeoutEndsOneAttemptOnly: WithAttemptTimeout ends each hung attempt,
+// not the call: the next attempt follows with a deadline of its own.
 func TestAttemptTimeoutEndsOneAttemptOnly(t *testing.T) {
-	srv := hangFirst(t, 1)
-	c := newCoreClient(t, srv, tango.WithAttemptTimeout(50*time.Millisecond))
-	start := time.Now()
-	resp, err := getPing(t.Context(), c)
-	require.NoError(t, err)
-	assert.Equal(t, 2, resp.Attempts)
-	assert.Equal(t, int64(2), srv.hits.Load())
-	assert.Less(t, time.Since(start), 3*time.Second)
+	const timeout = 50 * time.Millisecond
+	checkDeadlinePerAttempt(t, timeout, tango.WithAttemptTimeout(timeout))
 }
 
 // TestHTTPClientTimeoutAppliesPerAttempt: the Timeout of a WithHTTPClient client
 // ends each hung attempt, and each attempt gets the whole of it, not what an
-// earlier attempt left over. Every attempt hangs, so how long a handshake or an
-// answer takes on a loaded machine cannot change the outcome (an attempt that
-// needed a fresh TLS handshake within 50 ms used to succeed only on a fast one).
-// The deadlines are compared in order, never against an expected duration: the
-// one an attempt carries lies within Timeout of its start, and after Timeout has
-// passed since the previous attempt ended.
+// earlier attempt left over.
 func TestHTTPClientTimeoutAppliesPerAttempt(t *testing.T) {
 	const timeout = 50 * time.Millisecond
+	checkDeadlinePerAttempt(t, timeout, tango.WithHTTPClient(&http.Client{Timeout: timeout}))
+}
+
+// checkDeadlinePerAttempt checks that with opt every attempt has a deadline of
+// timeout from its own start, which ends it, after which the next attempt follows.
+// Every attempt hangs, so how long a handshake or an answer takes on a loaded
+// machine cannot change the outcome (a second attempt that had to handshake and
+// succeed within 50 ms under -race used to pass only on a fast one). Deadlines are
+// compared in order, never against an expected duration: the one an attempt
+// carries lies within timeout of its start, the attempt ends no earlier, and the
+// next attempt's lies timeout or more after the previous attempt ended (a deadline
+// for the whole call would repeat the first one).
+func checkDeadlinePerAttempt(t *testing.T, timeout time.Duration, opt tango.Option) {
+	t.Helper()
 	const attempts = 3
 	srv := hangFirst(t, attempts)
 	type seen struct {
@@ -135,8 +140,7 @@ func TestHTTPClientTimeoutAppliesPerAttempt(t *testing.T) {
 			return resp, err
 		})
 	}
-	c := newCoreClient(t, srv, tango.WithHTTPClient(&http.Client{Timeout: timeout}),
-		tango.WithTransportMiddleware(mw), quickRetries(attempts))
+	c := newCoreClient(t, srv, opt, tango.WithTransportMiddleware(mw), quickRetries(attempts))
 	_, err := getPing(t.Context(), c)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
@@ -145,11 +149,11 @@ func TestHTTPClientTimeoutAppliesPerAttempt(t *testing.T) {
 	require.Len(t, calls, attempts, "each attempt ends at its own deadline and the next one follows")
 	for i, s := range calls {
 		require.True(t, s.hasDeadline, "attempt %d has no deadline", i+1)
-		assert.False(t, s.deadline.After(s.start.Add(timeout)), "attempt %d: the deadline is further than Timeout from its start", i+1)
+		assert.False(t, s.deadline.After(s.start.Add(timeout)), "attempt %d: the deadline is further than the timeout from its start", i+1)
 		assert.False(t, s.end.Before(s.deadline), "attempt %d ended before its deadline: something else ended it", i+1)
 		if i > 0 {
 			assert.False(t, s.deadline.Before(calls[i-1].end.Add(timeout)),
-				"attempt %d: the deadline is left over from attempt %d, not a Timeout of its own", i+1, i)
+				"attempt %d: the deadline is left over from attempt %d, not a timeout of its own", i+1, i)
 		}
 	}
 }
