@@ -54,8 +54,13 @@ func ordFaultMatrix() []ordFaultCase {
 		{name: "reset before commit", action: tangotest.ConnectionReset(), times: 1, how: ordNew, posts: 2, floor: time.Second},
 		{name: "reset after commit", action: tangotest.ConnectionResetAfterCommit(), times: 1, how: ordReplayed, posts: 2, floor: time.Second},
 		{name: "reset after commit on every attempt", action: tangotest.ConnectionResetAfterCommit(), how: ordRecovered, posts: 6, floor: time.Second},
-		{name: "timeout before commit", action: tangotest.Latency(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordNew, posts: 2, floor: time.Second},
-		{name: "timeout after commit", action: tangotest.LatencyAfterCommit(300 * time.Millisecond), times: 1, timeout: 100 * time.Millisecond, how: ordSettled, floor: time.Second},
+		// The held request is held until its client gives up (a minute never runs
+		// out, so a late handler cannot act after the client left). The attempt
+		// timeout is real time: the retry that follows must handshake afresh and
+		// be answered within it, which 200 ms allows on a loaded 2-core machine
+		// under -race.
+		{name: "timeout before commit", action: tangotest.Latency(time.Minute), times: 1, timeout: 200 * time.Millisecond, how: ordNew, posts: 2, floor: time.Second},
+		{name: "timeout after commit", action: tangotest.LatencyAfterCommit(time.Minute), times: 1, timeout: 200 * time.Millisecond, how: ordSettled, floor: time.Second},
 		{name: "429 without Retry-After", action: tangotest.RateLimited(0), times: 2, how: ordNew, posts: 3, floor: time.Second, group: "429"},
 		{name: "429 with Retry-After 3s", action: tangotest.RateLimited(3 * time.Second), times: 1, how: ordNew, posts: 2, floor: 3 * time.Second, group: "429"},
 		{name: "409.002 in flight", action: tangotest.Status(http.StatusConflict), times: 2, how: ordNew, posts: 3, floor: 2 * time.Second},
