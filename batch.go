@@ -31,10 +31,18 @@ type BatchOutcome string
 
 // Row outcomes. Placed, Replayed and Refused are settled; Unknown is not.
 const (
-	// BatchPlaced: this run placed the order.
+	// BatchPlaced: Tango answered with a new order for this key (201), or the
+	// order was found by its key after the answer was lost.
+	//
+	// Placed and Replayed tell which answer came back, not which run paid: an
+	// order found by lookup is reported Placed even when an earlier run placed
+	// it, and a run whose own answer was lost (a reset after Tango committed)
+	// sees its retry Replayed. Either way the row has exactly one order; count
+	// Placed and Replayed together as "paid".
 	BatchPlaced BatchOutcome = "placed"
-	// BatchReplayed: Tango already had the order for this key (an earlier run
-	// placed it); nothing new was sent out.
+	// BatchReplayed: Tango already had the order for this key and answered
+	// with it (200): an earlier run, or an earlier attempt of this one, placed
+	// it; nothing new was sent out.
 	BatchReplayed BatchOutcome = "replayed"
 	// BatchRefused: no order exists for the key; the error says why (validation,
 	// a business rule, funds, a key that belongs to a different order). Running

