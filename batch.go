@@ -169,8 +169,9 @@ func (s *OrdersService) Batch(opts BatchOptions) (*Batch, error) {
 //
 // Cancelling ctx stops reading rows and starting orders; orders already in
 // flight may finish (for at most GracePeriod), and their results are still
-// yielded, Unknown when they could not finish. Rows never read get no result:
-// run the batch again, and rows already placed replay. Breaking out of the loop
+// yielded, Unknown when they could not finish. Rows not yet started get no
+// result (the one read ahead of the workers included; nothing was sent for
+// them): run the batch again, and rows already placed replay. Breaking out of the loop
 // does the same as cancelling. rows is read on a goroutine of its own: a rows
 // function blocked when the batch stops (waiting on an empty queue, say) does
 // not hold Send back, and that goroutine ends at the function's next yield.

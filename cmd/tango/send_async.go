@@ -164,19 +164,13 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 	// reported as placed. The journal keeps the order unsettled, so a re-run
 	// asks Tango again instead of paying those rows under a new key.
 	whole := orderEndedWhole(res.Order.OrderStatus)
-	unsettled := 0
+	unsettled := false
 	var werr error
 	for _, k := range keys {
-		rec := resultRecord{Key: k, ExternalRefID: ref, ReferenceOrderID: res.Order.ReferenceOrderID, Status: statusPlaced}
-		if sub.Replayed {
-			rec.Status = statusReplayed
-		}
-		if _, bad := failed[k]; whole != "" && !bad {
-			rec.Status = statusUnknown
-			rec.Error = fmt.Sprintf("async order %s ended %s without a result for this row; check its line items with Tango before sending the row again", ref, whole)
-			prog.Unknown++
-			unsettled++
-		} else if f, bad := failed[k]; bad {
+		rec := resultRecord{Key: k, ExternalRefID: ref, ReferenceOrderID: res.Order.ReferenceOrderID}
+		f, bad := failed[k]
+		switch {
+		case bad:
 			rec.Status = statusRefused
 			var why []string
 			for _, e := range f.Errors {
@@ -184,9 +178,16 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 			}
 			rec.Error = strings.Join(why, "; ")
 			prog.Refused++
-		} else if rec.Status == statusReplayed {
+		case whole != "":
+			rec.Status = statusUnknown
+			rec.Error = fmt.Sprintf("async order %s ended %s without a result for this row; check its line items with Tango before sending the row again", ref, whole)
+			prog.Unknown++
+			unsettled = true
+		case sub.Replayed:
+			rec.Status = statusReplayed
 			prog.Replayed++
-		} else {
+		default:
+			rec.Status = statusPlaced
 			prog.Placed++
 		}
 		if err := record(rec, true); err != nil {
@@ -194,7 +195,7 @@ func (sd *sender) submitAsync(ctx context.Context, ref string, rows []tango.Batc
 		}
 	}
 	pr.update(*prog)
-	if werr == nil && unsettled == 0 {
+	if werr == nil && !unsettled {
 		settled := journalLine{Kind: journalAsyncSettled}
 		settled.ExternalRefID = ref
 		if err := out.writeAhead(settled, sd.o.campaign); err != nil {

@@ -28,14 +28,34 @@ func sendArgs(file, campaign string, more ...string) []string {
 	return append(append([]string{"send", file, "--campaign", campaign}, unpaced...), more...)
 }
 
-// settleAllAsync reads every async order the fake holds, so that it processes them.
-func settleAllAsync(t *testing.T, srv *tangotest.Server) {
+// asyncOrdersOf lists the async orders the fake holds, through a client of its own.
+func asyncOrdersOf(t *testing.T, srv *tangotest.Server) (*tango.Client, []tango.AsyncOrderSummary) {
 	t.Helper()
 	c, err := tango.NewClient(srv.Environment(), srv.BasicAuth(), tango.WithRootCAs(srv.RootCAs()), tango.WithRateLimit(tango.Unlimited))
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	list, err := c.AsyncOrders.List(context.Background(), nil)
 	require.NoError(t, err)
-	for _, o := range list.Orders {
+	return c, list.Orders
+}
+
+// interruptAsync runs `tango send file --async` while the fake holds async
+// orders unprocessed, stopping it after 500 ms: its outcome is unknown (exit 4)
+// and its async order stays journaled, unsettled.
+func interruptAsync(t *testing.T, rm *remote, file, campaign, out string) {
+	t.Helper()
+	rm.srv.SetAsyncProcessingDelay(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	r := runCtx(t, ctx, rm.env, sendArgs(file, campaign, "--out", out, "--async")...)
+	require.Equal(t, exitOutcomeUnknown, r.code, r.all())
+}
+
+// settleAllAsync reads every async order the fake holds, so that it processes them.
+func settleAllAsync(t *testing.T, srv *tangotest.Server) {
+	t.Helper()
+	c, orders := asyncOrdersOf(t, srv)
+	for _, o := range orders {
 		_, err := c.AsyncOrders.Get(context.Background(), tangotest.DemoCustomer, tangotest.DemoAccount, o.ExternalRefID, nil)
 		require.NoError(t, err)
 	}
@@ -50,7 +70,6 @@ func settleAllAsync(t *testing.T, srv *tangotest.Server) {
 // and the first order's 4 rows were paid again (9 line items for 5 rows).
 func TestSendAsyncRerunAfterFixingARowPaysEachRowOnce(t *testing.T) {
 	rm := newRemote(t)
-	rm.srv.SetAsyncProcessingDelay(time.Hour) // run 1 is interrupted while Tango processes
 	out := filepath.Join(t.TempDir(), "results.csv")
 
 	bad := writeCampaign(t, 5, func(i int, row []string) []string {
@@ -59,10 +78,7 @@ func TestSendAsyncRerunAfterFixingARowPaysEachRowOnce(t *testing.T) {
 		}
 		return row
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	r := runCtx(t, ctx, rm.env, sendArgs(bad, "c9", "--out", out, "--async")...)
-	require.Equal(t, exitOutcomeUnknown, r.code, r.all())
+	interruptAsync(t, rm, bad, "c9", out) // run 1 is interrupted while Tango processes
 	require.Equal(t, 1, rm.srv.AsyncOrdersCreated())
 
 	// Tango finishes run 1's order meanwhile.
@@ -72,7 +88,7 @@ func TestSendAsyncRerunAfterFixingARowPaysEachRowOnce(t *testing.T) {
 
 	// The user fixes row 3 and runs the same command again.
 	fixed := writeCampaign(t, 5, nil)
-	r = runCtx(t, context.Background(), rm.env, sendArgs(fixed, "c9", "--out", out, "--async")...)
+	r := runCtx(t, context.Background(), rm.env, sendArgs(fixed, "c9", "--out", out, "--async")...)
 	require.Equal(t, exitOK, r.code, r.all())
 	settleAllAsync(t, rm.srv)
 	assert.Equal(t, 5, rm.srv.AsyncLineItemsPlaced(), "5 rows must be paid once each (got %d line items paid, %d async orders)",
@@ -97,17 +113,13 @@ func TestSendAsyncRerunAfterFixingARowPaysEachRowOnce(t *testing.T) {
 // under another key.
 func TestSendAsyncRerunKeepsAJournaledOrderWhoseRowsLeftTheFile(t *testing.T) {
 	rm := newRemote(t)
-	rm.srv.SetAsyncProcessingDelay(time.Hour)
 	out := filepath.Join(t.TempDir(), "results.csv")
 	file := writeCampaign(t, 3, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	r := runCtx(t, ctx, rm.env, sendArgs(file, "c10", "--out", out, "--async")...)
-	require.Equal(t, exitOutcomeUnknown, r.code, r.all())
+	interruptAsync(t, rm, file, "c10", out)
 	require.Equal(t, 1, rm.srv.AsyncOrdersCreated())
 
 	shorter := writeCampaign(t, 2, nil) // r0003 left the file
-	r = runCtx(t, context.Background(), rm.env, sendArgs(shorter, "c10", "--out", out, "--async")...)
+	r := runCtx(t, context.Background(), rm.env, sendArgs(shorter, "c10", "--out", out, "--async")...)
 	require.Equal(t, exitUsage, r.code, r.all())
 	assert.Contains(t, r.stderr, "r0003")
 	assert.Equal(t, 1, rm.srv.AsyncOrdersCreated(), "nothing sent")
@@ -185,14 +197,10 @@ func TestSendRefusesToSwitchModesMidCampaign(t *testing.T) {
 	})
 	t.Run("--async, then sync", func(t *testing.T) {
 		rm := newRemote(t)
-		rm.srv.SetAsyncProcessingDelay(time.Hour)
 		out := filepath.Join(t.TempDir(), "results.csv")
 		file := writeCampaign(t, 3, nil)
-		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-		defer cancel()
-		r := runCtx(t, ctx, rm.env, sendArgs(file, "c13", "--out", out, "--async")...)
-		require.Equal(t, exitOutcomeUnknown, r.code, r.all())
-		r = runCtx(t, context.Background(), rm.env, sendArgs(file, "c13", "--out", out)...)
+		interruptAsync(t, rm, file, "c13", out)
+		r := runCtx(t, context.Background(), rm.env, sendArgs(file, "c13", "--out", out)...)
 		require.Equal(t, exitUsage, r.code, r.all())
 		assert.True(t, strings.Contains(r.stderr, "with --async"), r.stderr)
 		assert.Equal(t, 0, rm.srv.OrdersCreated())
@@ -209,24 +217,17 @@ func TestSendAsyncOrderEndedWholeIsNeverReportedPlaced(t *testing.T) {
 	for _, status := range []string{"CANCELLED", "REJECTED"} {
 		t.Run(status, func(t *testing.T) {
 			rm := newRemote(t)
-			rm.srv.SetAsyncProcessingDelay(time.Hour)
 			out := filepath.Join(t.TempDir(), "results.csv")
 			file := writeCampaign(t, 3, nil)
-			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-			defer cancel()
-			r := runCtx(t, ctx, rm.env, sendArgs(file, "c12", "--out", out, "--async")...)
-			require.Equal(t, exitOutcomeUnknown, r.code, r.all())
+			interruptAsync(t, rm, file, "c12", out)
 
-			c, err := tango.NewClient(rm.srv.Environment(), rm.srv.BasicAuth(), tango.WithRootCAs(rm.srv.RootCAs()), tango.WithRateLimit(tango.Unlimited))
-			require.NoError(t, err)
-			list, err := c.AsyncOrders.List(context.Background(), nil)
-			require.NoError(t, err)
-			require.Len(t, list.Orders, 1)
-			rm.srv.EndAsyncOrder(list.Orders[0].ExternalRefID, status)
+			_, orders := asyncOrdersOf(t, rm.srv)
+			require.Len(t, orders, 1)
+			rm.srv.EndAsyncOrder(orders[0].ExternalRefID, status)
 			rm.srv.SetAsyncProcessingDelay(0)
 
 			for run := 2; run <= 3; run++ {
-				r = runCtx(t, context.Background(), rm.env, sendArgs(file, "c12", "--out", out, "--async")...)
+				r := runCtx(t, context.Background(), rm.env, sendArgs(file, "c12", "--out", out, "--async")...)
 				require.Equal(t, exitOutcomeUnknown, r.code, "run %d: %s", run, r.all())
 				rows := readResults(t, out)
 				require.Len(t, rows, 3)
