@@ -70,8 +70,7 @@ func (s *AsyncOrdersService) Create(ctx context.Context, req *CreateAsyncOrderRe
 		}
 		// Not the async order that was asked for (another caller's, or none at
 		// all): whether this one was accepted is unknown until the lookup says.
-		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
-			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
+		err = notTheAnswerAskedFor(r, resp, ref, why)
 	}
 	found, err := settleByLookup(ctx, ref, "async order", err, func(ctx context.Context) (*AsyncOrder, error) {
 		return s.lookup(ctx, req.CustomerIdentifier, req.AccountIdentifier, ref)

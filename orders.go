@@ -143,8 +143,7 @@ func (s *OrdersService) create(ctx context.Context, req *CreateOrderRequest, onl
 		}
 		// Not the order that was asked for (another caller's, or none at all):
 		// whether this one was placed is unknown until the lookup says.
-		err = &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
-			Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
+		err = notTheAnswerAskedFor(r, resp, ref, why)
 	}
 	found, err := settleByLookup(ctx, ref, "order", err, func(ctx context.Context) (*Order, error) {
 		return s.lookup(ctx, body.CustomerIdentifier, body.AccountIdentifier, ref)

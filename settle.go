@@ -29,6 +29,14 @@ import (
 //     result marked AlreadyProcessed when the SDK generated the key within the
 //     call, and a *DuplicateFundingError otherwise.
 
+// notTheAnswerAskedFor is the unknown outcome of a keyed create whose 2xx answer
+// does not describe what was sent (why says how): whether it was accepted is
+// for the lookup to say.
+func notTheAnswerAskedFor(r *request, resp *Response, ref, why string) error {
+	return &OutcomeUnknownError{Method: r.method, Path: r.path, ExternalRefID: ref, Attempts: resp.Attempts,
+		Err: fmt.Errorf("tango: %s %s: the answer (status %d, request id %s) %s", r.method, r.path, resp.StatusCode, resp.RequestID, why)}
+}
+
 // settleByLookup ends a keyed create (an order or an async order) whose last
 // error is err. Anything but an *OutcomeUnknownError is returned as it is. An
 // unknown outcome is settled by looking the externalRefID up, with retries

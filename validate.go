@@ -208,6 +208,14 @@ func (v *validator) maxLength(path, value string, limit int, key string) bool {
 	return true
 }
 
+// idempotencyKey checks an optional idempotency key (an externalRefID or a line item's
+// externalRefLineItemID): one line of text, at most Tango's length.
+func (v *validator) idempotencyKey(path, value string) {
+	if v.text(path, value, singleLine) {
+		v.maxLength(path, value, maxExternalRefIDLength, keyExternalRefIDLength)
+	}
+}
+
 // email checks an optional email address (422.134).
 func (v *validator) email(path, value string) {
 	if value != "" && !isEmailAddress(value) {

@@ -145,14 +145,7 @@ func (r *DepositRequest) validate(v *validator) {
 		v.text("creditCardToken", r.CreditCardToken, singleLine)
 	}
 	v.requestAmount("amount", r.Amount)
-	validateFundingKey(v, r.ExternalRefID)
-}
-
-// validateFundingKey checks an optional externalRefID.
-func validateFundingKey(v *validator, ref string) {
-	if v.text("externalRefID", ref, singleLine) {
-		v.maxLength("externalRefID", ref, maxExternalRefIDLength, keyExternalRefIDLength)
-	}
+	v.idempotencyKey("externalRefID", r.ExternalRefID)
 }
 
 // validate checks the accounts, amount, notes and key.
@@ -168,7 +161,7 @@ func (r *TransferRequest) validate(v *validator) {
 	}
 	v.requestAmount("amount", r.Amount)
 	v.boundedText("transferNotes", r.Notes, multiLine, maxTransferNotesLength)
-	validateFundingKey(v, r.ExternalRefID)
+	v.idempotencyKey("externalRefID", r.ExternalRefID)
 }
 
 // validate records the request's problems into v; nothing is sent when there is

@@ -32,9 +32,7 @@ func (r *CreateOrderRequest) validate(v *validator) {
 		v.add("body", keyRequired, "the request is nil")
 		return
 	}
-	if v.text("externalRefID", r.ExternalRefID, singleLine) {
-		v.maxLength("externalRefID", r.ExternalRefID, maxExternalRefIDLength, keyExternalRefIDLength)
-	}
+	v.idempotencyKey("externalRefID", r.ExternalRefID)
 	v.identifier("customerIdentifier", r.CustomerIdentifier)
 	v.identifier("accountIdentifier", r.AccountIdentifier)
 	v.utid("utid", r.UTID)
@@ -57,11 +55,7 @@ func (r *CreateOrderRequest) validate(v *validator) {
 	}
 
 	r.validateRecipient(v, method, methodOK)
-	if s := r.Sender; s != nil {
-		v.boundedText("sender.firstName", string(s.FirstName), singleLine, maxNameLength)
-		v.boundedText("sender.lastName", string(s.LastName), singleLine, maxNameLength)
-		v.email("sender.email", string(s.Email))
-	}
+	validateSender(v, "sender", r.Sender)
 
 	v.text("emailSubject", r.EmailSubject, singleLine)
 	v.text("message", r.Message, multiLine)
@@ -164,9 +158,7 @@ func (r *CreateAsyncOrderRequest) validate(v *validator) {
 		v.add("body", keyRequired, "the request is nil")
 		return
 	}
-	if v.text("externalRefID", r.ExternalRefID, singleLine) {
-		v.maxLength("externalRefID", r.ExternalRefID, maxExternalRefIDLength, keyExternalRefIDLength)
-	}
+	v.idempotencyKey("externalRefID", r.ExternalRefID)
 	v.identifier("customerIdentifier", r.CustomerIdentifier)
 	v.identifier("accountIdentifier", r.AccountIdentifier)
 	validateSender(v, "sender", r.Sender)
@@ -184,9 +176,7 @@ func (r *CreateAsyncOrderRequest) validate(v *validator) {
 // validate checks one line item, recording problems under prefix.
 func (li *AsyncLineItemRequest) validate(v *validator, prefix string, parent *CreateAsyncOrderRequest) {
 	if v.required(prefix+".externalRefLineItemID", li.ExternalRefLineItemID) {
-		if v.text(prefix+".externalRefLineItemID", li.ExternalRefLineItemID, singleLine) {
-			v.maxLength(prefix+".externalRefLineItemID", li.ExternalRefLineItemID, maxExternalRefIDLength, keyExternalRefIDLength)
-		}
+		v.idempotencyKey(prefix+".externalRefLineItemID", li.ExternalRefLineItemID)
 	}
 	if li.Quantity < 0 {
 		v.add(prefix+".quantity", keyNotNegative, "must be 1 or more (0 means 1)")
